@@ -1,0 +1,174 @@
+"""Fixtures shared by every test area: the built site, a static server for it, a running sandbox
+and a headless Chromium driven by Playwright.
+
+Everything binds to 127.0.0.1 on a free port and is stopped when the session ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 20.0, proc: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"process exited with {proc.returncode} before listening on {port}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listened on 127.0.0.1:{port} within {timeout}s")
+
+
+def build_site(config: Path, site_dir: Path) -> Path:
+    """Run `mkdocs build --strict`; fail with mkdocs' own output when it does not pass."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(site_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"mkdocs build --strict failed ({result.returncode}):\n{result.stderr}\n{result.stdout}")
+    return site_dir
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's site, built once per test session with `mkdocs build --strict`."""
+    return build_site(ROOT / "mkdocs.yml", tmp_path_factory.mktemp("site") / "site")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+
+@contextlib.contextmanager
+def serve_directory(directory: Path) -> Iterator[str]:
+    """Serve a folder over HTTP on a free loopback port; yields the base URL (ending in /)."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    """Base URL (ending in /) of the built site served on a free loopback port."""
+    with serve_directory(built_site) as url:
+        yield url
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    url: str  # base URL without a trailing slash
+    key: str  # the sandbox publishable key
+    db_path: Path
+    jwt_secret: str
+    process: subprocess.Popen
+
+
+SANDBOX_KEY = "pk_sandbox_bkend_docs"
+
+
+@contextlib.contextmanager
+def run_sandbox(db_path: Path, *, cors_origins: str = "", extra_env: dict[str, str] | None = None) -> Iterator[Sandbox]:
+    """Start `python -m sandbox` on a free port with its own database; stop it afterwards."""
+    port = free_port()
+    jwt_secret = secrets.token_hex(32)
+    env = {
+        **os.environ,
+        "SANDBOX_JWT_SECRET": jwt_secret,
+        "SANDBOX_CORS_ORIGINS": cors_origins,
+        **(extra_env or {}),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sandbox", "--host", "127.0.0.1", "--port", str(port), "--db", str(db_path)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_for_port(port, proc=proc)
+        yield Sandbox(f"http://127.0.0.1:{port}", SANDBOX_KEY, db_path, jwt_secret, proc)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stderr:
+            proc.stderr.close()
+
+
+@pytest.fixture(scope="session")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
+    """A sandbox shared by the session. CORS allows any loopback origin the site fixtures use."""
+    db = tmp_path_factory.mktemp("sandbox") / "sandbox.db"
+    with run_sandbox(db, cors_origins="*") as sb:
+        yield sb
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}; `make test` installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator[object]:
+    context = browser.new_context()
+    pg = context.new_page()
+    try:
+        yield pg
+    finally:
+        context.close()
