@@ -23,7 +23,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Debian's chromium (what CI installs); CHROMIUM_PATH points elsewhere; without either, Playwright's own.
+DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or (str(DEBIAN_CHROMIUM) if DEBIAN_CHROMIUM.exists() else None)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-background-networking",
@@ -51,9 +53,15 @@ def wait_for_port(port: int, timeout: float = 20.0, proc: subprocess.Popen | Non
     raise TimeoutError(f"nothing listened on 127.0.0.1:{port} within {timeout}s")
 
 
-def build_site(config: Path, site_dir: Path) -> Path:
-    """Run `mkdocs build --strict`; fail with mkdocs' own output when it does not pass."""
+def build_site(config: Path, site_dir: Path, site_url: str | None = None) -> Path:
+    """Run `mkdocs build --strict`; fail with mkdocs' own output when it does not pass.
+
+    `site_url` must be the URL the site will be served at: instant navigation only follows links
+    listed in the sitemap, whose URLs come from it.
+    """
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if site_url:
+        env["SITE_URL"] = site_url
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(site_dir)],
         cwd=ROOT,
@@ -67,9 +75,16 @@ def build_site(config: Path, site_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def site_port() -> int:
+    """The port the built site is served on (chosen before the build: the sitemap names it)."""
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory, site_port: int) -> Path:
     """The project's site, built once per test session with `mkdocs build --strict`."""
-    return build_site(ROOT / "mkdocs.yml", tmp_path_factory.mktemp("site") / "site")
+    site_dir = tmp_path_factory.mktemp("site") / "site"
+    return build_site(ROOT / "mkdocs.yml", site_dir, f"http://127.0.0.1:{site_port}/")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -78,10 +93,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve_directory(directory: Path) -> Iterator[str]:
-    """Serve a folder over HTTP on a free loopback port; yields the base URL (ending in /)."""
+def serve_directory(directory: Path, port: int = 0) -> Iterator[str]:
+    """Serve a folder over HTTP on loopback (a free port unless given); yields the base URL (ending in /)."""
     handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -92,9 +107,9 @@ def serve_directory(directory: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def site_url(built_site: Path) -> Iterator[str]:
+def site_url(built_site: Path, site_port: int) -> Iterator[str]:
     """Base URL (ending in /) of the built site served on a free loopback port."""
-    with serve_directory(built_site) as url:
+    with serve_directory(built_site, site_port) as url:
         yield url
 
 
@@ -111,7 +126,9 @@ SANDBOX_KEY = "pk_sandbox_bkend_docs"
 
 
 @contextlib.contextmanager
-def run_sandbox(db_path: Path, *, cors_origins: str = "", extra_env: dict[str, str] | None = None) -> Iterator[Sandbox]:
+def run_sandbox(
+    db_path: Path, *, cors_origins: str = "", extra_env: dict[str, str] | None = None
+) -> Iterator[Sandbox]:
     """Start `python -m sandbox` on a free port with its own database; stop it afterwards."""
     port = free_port()
     jwt_secret = secrets.token_hex(32)
@@ -152,8 +169,6 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}; `make test` installs Debian's chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -1,0 +1,60 @@
+# The two commands a newcomer needs: `make serve` and `make test`. Each target sets up what it uses.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve test bench import lint assets browser lock clean
+
+# ---- set-up ---------------------------------------------------------------------------------
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+overrides/assets/vendor/VERSIONS.json: node_modules/.installed scripts/vendor_assets.py
+	$(PY) scripts/vendor_assets.py
+
+assets: $(VENV)/.installed overrides/assets/vendor/VERSIONS.json
+
+# Debian's chromium for the browser tests (playwright's own browser download does not work here).
+browser:
+	@if [ -n "$$CHROMIUM_PATH" ] || [ -x /usr/bin/chromium ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "no /usr/bin/chromium: set CHROMIUM_PATH, or run '$(PY) -m playwright install chromium'"; \
+	fi
+
+# ---- the commands ---------------------------------------------------------------------------
+serve: assets ## docs on http://127.0.0.1:8000 (live reload) + sandbox on http://127.0.0.1:8001
+	@scripts/serve.sh
+
+test: assets browser ## the whole test suite
+	$(PY) -m pytest
+
+bench: assets ## build time, page weight and console size
+	$(PY) scripts/bench.py
+
+import: $(VENV)/.installed ## make import SRC=path/to/gitbook OUT=path/to/output
+	@test -n "$(SRC)" -a -n "$(OUT)" || { echo "usage: make import SRC=<gitbook space> OUT=<folder>"; exit 2; }
+	$(PY) -m importer "$(SRC)" "$(OUT)"
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m mypy sandbox macros importer
+
+lock: ## re-pin the whole dependency tree after changing pyproject.toml
+	rm -rf /tmp/bkend-lock-venv && $(PYTHON) -m venv /tmp/bkend-lock-venv
+	/tmp/bkend-lock-venv/bin/pip install --quiet -e '.[test]'
+	/tmp/bkend-lock-venv/bin/pip freeze --exclude-editable > requirements.lock
+
+clean:
+	rm -rf site .pytest_cache overrides/assets/vendor

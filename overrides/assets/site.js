@@ -1,0 +1,68 @@
+// Site-wide behaviour that Material does not provide. Loaded on every page, so it stays tiny.
+(function () {
+  "use strict";
+
+  var assets = new URL(".", document.currentScript.src);
+
+  // ---- Mermaid, self-hosted and lazy -------------------------------------------------------
+  // Material renders `pre.mermaid` blocks with the global `mermaid` and downloads it from a CDN
+  // when that global is missing. This stand-in keeps Material's rendering (and its theming) but
+  // fetches our own copy, and only the first time a page actually contains a diagram.
+  var mermaidConfig = null;
+  var mermaidReady = null;
+  function loadMermaid() {
+    if (!mermaidReady) {
+      mermaidReady = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = new URL("vendor/mermaid/mermaid.min.js", assets).href;
+        script.onload = function () {
+          window.mermaid.initialize(mermaidConfig || { startOnLoad: false });
+          resolve(window.mermaid);
+        };
+        script.onerror = function () { reject(new Error("could not load " + script.src)); };
+        document.head.appendChild(script);
+      });
+    }
+    return mermaidReady;
+  }
+  window.mermaid = {
+    initialize: function (config) { mermaidConfig = config; },
+    render: function (id, text) {
+      return loadMermaid().then(function (real) { return real.render(id, text); });
+    },
+  };
+
+  // ---- Language switcher that survives instant navigation ----------------------------------
+  // The header (and its switcher) is not replaced by instant navigation; the content is. The
+  // content carries this page's alternates (overrides/main.html), so re-point the switcher after
+  // every navigation, and switch languages with a full page load so the header changes language too.
+  function alternates() {
+    var found = {};
+    document.querySelectorAll(".bk-alternates [data-lang]").forEach(function (el) {
+      found[el.getAttribute("data-lang")] = new URL(el.getAttribute("data-href"), location.href).href;
+    });
+    return found;
+  }
+  function repointSwitcher() {
+    var links = alternates();
+    document.querySelectorAll(".md-select__link[hreflang]").forEach(function (a) {
+      var target = links[a.getAttribute("hreflang")];
+      if (target) a.href = target;
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target instanceof Element && event.target.closest(".md-select__link[hreflang]");
+    if (!link) return;
+    var target = alternates()[link.getAttribute("hreflang")];
+    if (!target) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    location.assign(target);
+  }, true);
+
+  if (window.document$) {
+    window.document$.subscribe(repointSwitcher);
+  } else {
+    document.addEventListener("DOMContentLoaded", repointSwitcher);
+  }
+})();
