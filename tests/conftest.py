@@ -87,15 +87,30 @@ def built_site(tmp_path_factory: pytest.TempPathFactory, site_port: int) -> Path
     return build_site(ROOT / "mkdocs.yml", site_dir, f"http://127.0.0.1:{site_port}/")
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class _StaticSiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves like a static host: a missing path gets the site's /404.html with status 404."""
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
         pass
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 @contextlib.contextmanager
 def serve_directory(directory: Path, port: int = 0) -> Iterator[str]:
     """Serve a folder over HTTP on loopback (a free port unless given); yields the base URL (ending in /)."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+    handler = functools.partial(_StaticSiteHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
