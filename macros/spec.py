@@ -1,0 +1,223 @@
+"""Load spec/openapi.yaml and index what the macros look up: operations, tags, schemas, error
+codes and lifetimes.
+
+The file is read again on every build (define_env calls `load_spec`), so `mkdocs serve` shows
+spec edits on the next reload. Lookups of unknown names raise `UnknownName`, which names the
+kind of thing, the name asked for and the closest known names.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+SPEC_PATH = Path(__file__).resolve().parent.parent / "spec" / "openapi.yaml"
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+class SpecError(Exception):
+    """The spec file cannot be read or is not shaped like an OpenAPI document."""
+
+
+class UnknownName(LookupError):
+    def __init__(self, kind: str, name: object, known: list[str]) -> None:
+        self.kind = kind
+        self.name = name
+        close = difflib.get_close_matches(str(name), known, n=3)
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        super().__init__(f"unknown {kind} {name!r}{hint}")
+
+    def __str__(self) -> str:  # LookupError would wrap the message in quotes
+        return self.args[0]
+
+
+@dataclass(frozen=True)
+class Operation:
+    op_id: str
+    method: str  # upper case
+    path: str
+    data: dict[str, Any]  # the operation object as written in the spec
+    parameters: tuple[dict[str, Any], ...]  # path-item and operation parameters, $refs resolved
+
+    @property
+    def tag(self) -> str:
+        tags = self.data.get("tags") or []
+        return tags[0] if tags else ""
+
+    @property
+    def needs_bearer(self) -> bool:
+        return any("bearerAuth" in alternative for alternative in self.data.get("security") or [])
+
+    @property
+    def sandbox_only(self) -> bool:
+        return bool(self.data.get("x-sandbox-only"))
+
+    @property
+    def anchor(self) -> str:
+        """Heading id shared by the ko and en pages (`emailSignUp` -> `emailsignup`)."""
+        return self.op_id.lower()
+
+
+class Spec:
+    def __init__(self, raw: dict[str, Any], source: Path | None = None) -> None:
+        if not isinstance(raw, dict) or not isinstance(raw.get("paths"), dict):
+            raise SpecError(f"{source or 'spec'}: not an OpenAPI document (no `paths` mapping)")
+        self.raw = raw
+        self.source = source
+        self.operations: dict[str, Operation] = {}
+        for path, item in raw["paths"].items():
+            item = self.resolve(item)
+            shared = [self.resolve(p) for p in item.get("parameters") or []]
+            for method in HTTP_METHODS:
+                op = item.get(method)
+                if op is None:
+                    continue
+                op_id = op.get("operationId")
+                if not op_id:
+                    raise SpecError(f"{source or 'spec'}: {method.upper()} {path} has no operationId")
+                own = [self.resolve(p) for p in op.get("parameters") or []]
+                own_keys = {(p["name"], p["in"]) for p in own}
+                params = tuple([p for p in shared if (p["name"], p["in"]) not in own_keys] + own)
+                self.operations[op_id] = Operation(op_id, method.upper(), path, op, params)
+
+    # -- lookups --------------------------------------------------------------------------------
+
+    def operation(self, op_id: str) -> Operation:
+        try:
+            return self.operations[op_id]
+        except KeyError:
+            raise UnknownName("operation", op_id, list(self.operations)) from None
+
+    @cached_property
+    def tags(self) -> dict[str, dict[str, Any]]:
+        tags = {t["name"]: t for t in self.raw.get("tags") or []}
+        for op in self.operations.values():  # a tag used but not declared still exists
+            tags.setdefault(op.tag, {"name": op.tag})
+        return tags
+
+    def tag(self, name: str) -> dict[str, Any]:
+        try:
+            return self.tags[name]
+        except KeyError:
+            raise UnknownName("tag", name, list(self.tags)) from None
+
+    def operations_with_tag(self, name: str) -> list[Operation]:
+        self.tag(name)
+        return [op for op in self.operations.values() if name in (op.data.get("tags") or [])]
+
+    @property
+    def schemas(self) -> dict[str, Any]:
+        return (self.raw.get("components") or {}).get("schemas") or {}
+
+    def schema(self, name: str) -> dict[str, Any]:
+        try:
+            return self.schemas[name]
+        except KeyError:
+            raise UnknownName("schema", name, list(self.schemas)) from None
+
+    @property
+    def error_codes(self) -> dict[str, dict[str, Any]]:
+        return self.raw.get("x-error-codes") or {}
+
+    def error_code(self, code: str) -> dict[str, Any]:
+        try:
+            return self.error_codes[code]
+        except KeyError:
+            raise UnknownName("error code", code, list(self.error_codes)) from None
+
+    @property
+    def lifetimes(self) -> dict[str, int]:
+        return self.raw.get("x-lifetimes") or {}
+
+    def lifetime(self, name: str) -> int:
+        try:
+            return self.lifetimes[name]
+        except KeyError:
+            raise UnknownName("lifetime", name, list(self.lifetimes)) from None
+
+    def request_examples(self, op: Operation) -> dict[str, dict[str, Any]]:
+        """Named request-body examples of an operation, in spec order (the first is the default)."""
+        body = self.request_body(op)
+        if body is None:
+            return {}
+        return {name: self.resolve(ex) for name, ex in (body.get("examples") or {}).items()}
+
+    def request_example(self, op: Operation, name: str | None) -> tuple[str | None, Any]:
+        """(name, value) of the chosen example, or of the default one when `name` is None."""
+        examples = self.request_examples(op)
+        if name is None:
+            if not examples:
+                body = self.request_body(op)
+                return None, (body or {}).get("example")
+            name = next(iter(examples))
+        if name not in examples:
+            raise UnknownName(f"example of {op.op_id}", name, list(examples))
+        return name, examples[name].get("value")
+
+    def request_body(self, op: Operation) -> dict[str, Any] | None:
+        """The `application/json` media object of the request body, if any."""
+        body = op.data.get("requestBody")
+        if body is None:
+            return None
+        return (self.resolve(body).get("content") or {}).get("application/json")
+
+    def success_response(self, op: Operation) -> tuple[str, dict[str, Any]]:
+        """(status, response) of the documented success: the first 2xx, else the first 3xx."""
+        responses = op.data.get("responses") or {}
+        for family in "23":
+            for status, response in responses.items():
+                if str(status).startswith(family):
+                    return str(status), self.resolve(response)
+        raise SpecError(f"{op.op_id} documents no 2xx or 3xx response")
+
+    @property
+    def production_url(self) -> str:
+        servers = self.raw.get("servers") or []
+        if not servers:
+            raise SpecError(f"{self.source or 'spec'}: no `servers`; the first one is the production URL")
+        return servers[0]["url"].rstrip("/")
+
+    # -- $ref -----------------------------------------------------------------------------------
+
+    def resolve(self, node: Any) -> Any:
+        """Follow local `$ref`s (`#/components/...`) until a node without one."""
+        seen: set[str] = set()
+        while isinstance(node, dict) and "$ref" in node:
+            ref = node["$ref"]
+            if not isinstance(ref, str) or not ref.startswith("#/"):
+                raise SpecError(f"only local $refs are supported, got {ref!r}")
+            if ref in seen:
+                raise SpecError(f"$ref cycle at {ref}")
+            seen.add(ref)
+            target: Any = self.raw
+            for part in ref[2:].split("/"):
+                part = part.replace("~1", "/").replace("~0", "~")
+                if not isinstance(target, dict) or part not in target:
+                    raise SpecError(f"$ref {ref!r} points nowhere")
+                target = target[part]
+            node = target
+        return node
+
+    @staticmethod
+    def ref_name(node: Any) -> str | None:
+        """`User` for `{$ref: '#/components/schemas/User'}`, else None."""
+        if isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            return node["$ref"].rsplit("/", 1)[-1]
+        return None
+
+
+def load_spec(path: Path = SPEC_PATH) -> Spec:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SpecError(f"cannot read the spec {path}: {exc.strerror}") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise SpecError(f"{path}: invalid YAML: {exc}") from None
+    return Spec(raw, Path(path))
