@@ -1,0 +1,154 @@
+"""Every UI string of the in-page API console, in Korean and English, in one table.
+
+`macros/console.py` renders the form's static text from the `html` part and hands the `js` part to
+console.js as JSON, so the browser never carries a second copy of these strings. `{name}` marks a
+value the code fills in. Korean follows docs/ko/STYLE.md (합니다체, its glossary).
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("ko", "en")
+
+# Text placed in the form by the macro.
+HTML_STRINGS: dict[str, dict[str, str]] = {
+    "title": {"en": "Try it: {method} {path}", "ko": "직접 호출하기: {method} {path}"},
+    "connection": {"en": "Server and credentials", "ko": "서버와 인증 정보"},
+    "server": {"en": "Server", "ko": "서버"},
+    "server_sandbox": {"en": "Local sandbox ({url})", "ko": "로컬 샌드박스({url})"},
+    "server_production": {"en": "bkend production ({url})", "ko": "bkend 프로덕션({url})"},
+    "server_custom": {"en": "Custom base URL", "ko": "직접 입력한 기본 URL"},
+    "custom_url": {"en": "Custom base URL", "ko": "기본 URL 직접 입력"},
+    "api_key": {"en": "API key ({header} header)", "ko": "API 키({header} 헤더)"},
+    "bearer_note": {
+        "en": "This operation needs a signed-in User: the console sends the access token it captured "
+        "from a sign-up, sign-in or refresh answer.",
+        "ko": "로그인한 User가 필요한 작업입니다. 콘솔은 회원가입·로그인·토큰 갱신 응답에서 받아 둔 "
+        "액세스 토큰을 보냅니다.",
+    },
+    "signed_out": {"en": "Not signed in.", "ko": "로그인하지 않았습니다."},
+    "forget": {"en": "Sign out and forget tokens", "ko": "로그아웃(토큰 지우기)"},
+    "path": {"en": "Path parameters", "ko": "경로 파라미터"},
+    "query": {"en": "Query parameters", "ko": "쿼리 파라미터"},
+    "header": {"en": "Header parameters", "ko": "헤더 파라미터"},
+    "body_fields": {"en": "Body fields", "ko": "본문 필드"},
+    "body_raw": {"en": "Request body (JSON)", "ko": "요청 본문(JSON)"},
+    "example": {"en": "Example", "ko": "예시"},
+    "required": {"en": "required", "ko": "필수"},
+    "unset": {"en": "(not sent)", "ko": "(보내지 않음)"},
+    "outbox": {"en": "Show sandbox outbox and fill the token", "ko": "샌드박스 메일함을 열고 토큰 채우기"},
+    "totp_secret": {"en": "TOTP secret (Base32)", "ko": "TOTP 비밀 키(Base32)"},
+    "totp_fill": {"en": "Fill one-time code", "ko": "일회용 코드 채우기"},
+    "send": {"en": "Send request", "ko": "요청 보내기"},
+    "copy_curl": {"en": "Copy as cURL", "ko": "cURL로 복사"},
+    "curl_label": {"en": "cURL command", "ko": "cURL 명령"},
+    "result": {"en": "Response", "ko": "응답"},
+    "idle": {"en": "No request sent yet.", "ko": "아직 보낸 요청이 없습니다."},
+    "history": {"en": "Request history (this session)", "ko": "요청 기록(이번 세션)"},
+    "history_empty": {"en": "No requests yet.", "ko": "아직 요청이 없습니다."},
+}
+
+# Text console.js builds at run time (statuses, explanations, countdowns).
+JS_STRINGS: dict[str, dict[str, str]] = {
+    "signedIn": {"en": "Signed in as {who}.", "ko": "{who}(으)로 로그인했습니다."},
+    "expiresIn": {"en": "The access token expires in {t}.", "ko": "액세스 토큰이 {t} 후 만료됩니다."},
+    "expired": {
+        "en": "The access token has expired; the next call refreshes it.",
+        "ko": "액세스 토큰이 만료되었습니다. 다음 호출 때 갱신합니다.",
+    },
+    "signedOut": {"en": "Not signed in.", "ko": "로그인하지 않았습니다."},
+    "sending": {"en": "Sending…", "ko": "보내는 중…"},
+    "status": {"en": "Status {status} · {ms} ms", "ko": "상태 {status} · {ms}ms"},
+    "headers": {"en": "Response headers", "ko": "응답 헤더"},
+    "body": {"en": "Response body", "ko": "응답 본문"},
+    "emptyBody": {"en": "(empty body)", "ko": "(본문 없음)"},
+    "refreshed": {
+        "en": "The access token had expired: the console refreshed it and sent the request again.",
+        "ko": "액세스 토큰이 만료되어 콘솔이 토큰을 갱신한 뒤 요청을 한 번 더 보냈습니다.",
+    },
+    "refreshFailed": {
+        "en": "The access token had expired and refreshing it failed: sign in again.",
+        "ko": "액세스 토큰이 만료되었고 갱신에도 실패했습니다. 다시 로그인해야 합니다.",
+    },
+    "noToken": {
+        "en": "No access token yet: sign up or sign in with a console first.",
+        "ko": "아직 액세스 토큰이 없습니다. 먼저 콘솔에서 회원가입하거나 로그인합니다.",
+    },
+    "captured": {
+        "en": "Tokens captured: consoles on every page now send this access token.",
+        "ko": "토큰을 받아 두었습니다. 이제 모든 페이지의 콘솔이 이 액세스 토큰을 보냅니다.",
+    },
+    "errorDoc": {"en": "What {code} means and what to do", "ko": "{code}의 뜻과 대처 방법"},
+    "netError": {
+        "en": "The request got no answer ({detail}).",
+        "ko": "요청에 대한 응답을 받지 못했습니다({detail}).",
+    },
+    "netSandbox": {
+        "en": "If you chose the local sandbox, check that it is running (python -m sandbox) on that "
+        "address, then send again.",
+        "ko": "로컬 샌드박스를 골랐다면 그 주소에서 샌드박스가 실행 중인지(python -m sandbox) 확인하고 "
+        "다시 보냅니다.",
+    },
+    "netCors": {
+        "en": "If the server is running, it probably does not allow calls from this page's origin "
+        "({origin}) (CORS), or the base URL is wrong. Check the URL, allow the origin on the server, "
+        "or use the cURL command instead.",
+        "ko": "서버가 실행 중이라면 이 페이지의 출처({origin})에서 오는 호출을 허용하지 않았거나(CORS) "
+        "기본 URL이 틀렸을 가능성이 큽니다. URL을 확인하고, 서버에서 이 출처를 허용하거나 cURL 명령을 "
+        "대신 사용합니다.",
+    },
+    "netMixed": {
+        "en": "This page is served over HTTPS and the server address uses HTTP, which the browser "
+        "blocks (mixed content). Use an HTTPS address, or open the docs locally.",
+        "ko": "이 페이지는 HTTPS로 열렸는데 서버 주소가 HTTP라서 브라우저가 막았습니다(혼합 콘텐츠). "
+        "HTTPS 주소를 쓰거나 문서를 로컬에서 엽니다.",
+    },
+    "badJson": {"en": "The request body is not valid JSON: {detail}", "ko": "요청 본문이 올바른 JSON이 아닙니다: {detail}"},
+    "badUrl": {
+        "en": "Enter a base URL that starts with http:// or https://.",
+        "ko": "http:// 또는 https://로 시작하는 기본 URL을 입력합니다.",
+    },
+    "copied": {
+        "en": "cURL command copied. Set BKEND_API_KEY and ACCESS_TOKEN in your shell before running it.",
+        "ko": "cURL 명령을 복사했습니다. 실행하기 전에 셸에서 BKEND_API_KEY와 ACCESS_TOKEN을 설정합니다.",
+    },
+    "copyFailed": {
+        "en": "The browser did not allow copying: select the command below and copy it.",
+        "ko": "브라우저가 복사를 허용하지 않았습니다. 아래 명령을 선택해 복사합니다.",
+    },
+    "outboxEmpty": {"en": "The sandbox outbox is empty.", "ko": "샌드박스 메일함이 비어 있습니다."},
+    "outboxFilled": {
+        "en": "Filled the token from the latest message to {to}.",
+        "ko": "{to}에게 온 최근 메일의 토큰을 채웠습니다.",
+    },
+    "outboxNoToken": {
+        "en": "The latest message carries no token.",
+        "ko": "최근 메일에 토큰이 없습니다.",
+    },
+    "totpFilled": {
+        "en": "Filled code {code}; it is valid for {s} more seconds.",
+        "ko": "코드 {code}를 채웠습니다. {s}초 동안 유효합니다.",
+    },
+    "totpNoSecret": {
+        "en": "Enter the Base32 secret that MFA enable returned first.",
+        "ko": "먼저 MFA 활성화 응답의 Base32 비밀 키를 입력합니다.",
+    },
+    "historyItem": {"en": "Reopen {method} {path} → {status} ({time})", "ko": "다시 열기: {method} {path} → {status}({time})"},
+    "historyEmpty": {"en": "No requests yet.", "ko": "아직 요청이 없습니다."},
+    "networkFailure": {"en": "no answer", "ko": "응답 없음"},
+}
+
+
+def _pick(table: dict[str, dict[str, str]], lang: str) -> dict[str, str]:
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown console language {lang!r}; expected one of {', '.join(LANGUAGES)}")
+    return {key: texts[lang] for key, texts in table.items()}
+
+
+def html_strings(lang: str) -> dict[str, str]:
+    """The form's static strings in `lang` ("ko" or "en")."""
+    return _pick(HTML_STRINGS, lang)
+
+
+def js_strings(lang: str) -> dict[str, str]:
+    """The strings console.js needs at run time, in `lang` ("ko" or "en")."""
+    return _pick(JS_STRINGS, lang)

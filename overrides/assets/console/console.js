@@ -1,0 +1,642 @@
+// @ts-check
+/**
+ * The in-page API console. macros/console.py renders each console as a <form data-operation> with
+ * its fields, labels and a JSON metadata block; this module adds the behaviour: server and key
+ * choice, token capture and refresh, sending, showing, cURL export, history and sandbox helpers.
+ *
+ * Secrets (API key, tokens, TOTP secret) live in sessionStorage only, scoped by server base URL, and
+ * never go into a URL. Responses are always inserted as text.
+ */
+
+/**
+ * @typedef {{op: string, method: string, path: string, bearer: boolean, body: boolean,
+ *   keyHeader: string, servers: {sandbox: string, production: string}, sandboxKey: string,
+ *   refresh: string, outbox?: string, mfa?: boolean, examples?: Record<string, unknown>,
+ *   t: Record<string, string>}} Meta
+ * @typedef {{accessToken: string, refreshToken: string, who: string}} Auth
+ * @typedef {{method: string, url: string, path: string, base: string,
+ *   headers: Record<string, string>, body?: string}} Req
+ * @typedef {{status: number, statusText: string, ms: number, headers: string, text: string,
+ *   json: any, redirect?: boolean}} Res
+ * @typedef {{op: string, method: string, path: string, fields: Record<string, string>, at: number,
+ *   res: Res, notes: string[]}} Entry
+ * @typedef {{form: HTMLFormElement, meta: Meta, out: HTMLOutputElement, panel: HTMLElement}} Con
+ */
+
+/* ---------------------------------------------------------------- storage (session only) */
+
+const PREFIX = "bkc:";
+/** @param {string} k */
+const load = (k) => {
+  try {
+    return JSON.parse(sessionStorage.getItem(PREFIX + k) || "null");
+  } catch {
+    return null;
+  }
+};
+/** @param {string} k @param {unknown} v */
+const save = (k, v) =>
+  v == null ? sessionStorage.removeItem(PREFIX + k) : sessionStorage.setItem(PREFIX + k, JSON.stringify(v));
+
+const LOOPBACK = ["localhost", "127.0.0.1", "[::1]"];
+/** @param {string} url */
+const isLoopback = (url) => {
+  try {
+    return LOOPBACK.includes(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+};
+
+/** @returns {{choice: string, custom: string}} */
+const serverChoice = () =>
+  load("server") || { choice: LOOPBACK.includes(location.hostname) ? "sandbox" : "production", custom: "" };
+
+/** @param {Meta} meta */
+const baseUrl = (meta) => {
+  const s = serverChoice();
+  const url = s.choice === "custom" ? s.custom.trim() : meta.servers[/** @type {"sandbox"} */ (s.choice)];
+  return (url || "").replace(/\/+$/, "");
+};
+
+/** The stored key for this server, else the sandbox key when the server is a sandbox. */
+/** @param {Meta} meta @param {string} base */
+const apiKey = (meta, base) => {
+  const stored = load("key:" + base);
+  if (stored != null) return stored;
+  return serverChoice().choice === "sandbox" || isLoopback(base) ? meta.sandboxKey : "";
+};
+
+/** @param {string} base @returns {Auth | null} */
+const auth = (base) => load("auth:" + base);
+
+/** @param {string} jwt @returns {any} */
+const claims = (jwt) => {
+  try {
+    const b64 = jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    return JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0))));
+  } catch {
+    return null;
+  }
+};
+
+/* ---------------------------------------------------------------- small DOM helpers */
+
+/**
+ * @param {string} tag @param {string} [cls] @param {string} [text]
+ * @returns {HTMLElement}
+ */
+const el = (tag, cls, text) => {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text != null) e.textContent = text; // text only: nothing from a server becomes HTML
+  return e;
+};
+
+/** @param {string} s @param {Record<string, unknown>} [v] */
+const fmt = (s, v = {}) => s.replace(/\{(\w+)\}/g, (m, k) => (k in v ? String(v[k]) : m));
+
+/** @param {HTMLFormElement} form @param {string} name @returns {any} */
+const field = (form, name) => form.elements.namedItem(name);
+
+/* ---------------------------------------------------------------- all consoles on the page */
+
+/** @type {Set<Con>} */
+const consoles = new Set();
+/** @type {number | undefined} */
+let ticker;
+
+/** Re-render every mounted console's shared state (server, key, sign-in panel, history). */
+function broadcast() {
+  for (const c of consoles) {
+    if (c.form.isConnected) sync(c);
+    else consoles.delete(c);
+  }
+  if (!consoles.size) ticker = void clearInterval(ticker);
+}
+
+/** Once a second: the token countdown of every console on the page. */
+function tick() {
+  for (const c of consoles) {
+    if (c.form.isConnected) paintPanel(c, baseUrl(c.meta));
+    else consoles.delete(c);
+  }
+  if (!consoles.size) ticker = void clearInterval(ticker);
+}
+
+/** @param {HTMLInputElement | HTMLSelectElement} input @param {string} value */
+const setIfIdle = (input, value) => {
+  if (document.activeElement !== input && input.value !== value) input.value = value;
+};
+
+/** @param {Con} c */
+function sync(c) {
+  const { form, meta } = c;
+  const s = serverChoice();
+  setIfIdle(field(form, "server"), s.choice);
+  const custom = field(form, "custom");
+  setIfIdle(custom, s.custom);
+  custom.closest("label").hidden = s.choice !== "custom";
+  const base = baseUrl(meta);
+  setIfIdle(field(form, "apiKey"), apiKey(meta, base));
+  const totp = field(form, "totp");
+  if (totp && !totp.value) totp.value = load("totp:" + base) || "";
+  const outboxButton = /** @type {HTMLElement | null} */ (form.querySelector("[data-act=outbox]"));
+  if (outboxButton) outboxButton.hidden = !(s.choice === "sandbox" || isLoopback(base));
+  paintPanel(c, base);
+  paintHistory(c);
+}
+
+/** @param {number} ms */
+const clock = (ms) => {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const two = (/** @type {number} */ n) => String(n).padStart(2, "0");
+  return (s >= 3600 ? Math.floor(s / 3600) + ":" : "") + two(Math.floor(s / 60) % 60) + ":" + two(s % 60);
+};
+
+/** @param {Con} c @param {string} base */
+function paintPanel(c, base) {
+  const { t } = c.meta;
+  const a = auth(base);
+  const [text, button] = /** @type {[HTMLElement, HTMLButtonElement]} */ ([...c.panel.children]);
+  button.hidden = !a;
+  if (!a) return void (text.textContent = t.signedOut);
+  const exp = claims(a.accessToken)?.exp;
+  const left = exp ? exp * 1000 - Date.now() : 0;
+  text.textContent =
+    fmt(t.signedIn, { who: a.who }) + " " + (left > 0 ? fmt(t.expiresIn, { t: clock(left) }) : t.expired);
+}
+
+/* ---------------------------------------------------------------- building and sending */
+
+class Problem extends Error {}
+
+/** @param {HTMLFormElement} form @returns {Record<string, string>} */
+const snapshot = (form) => {
+  /** @type {Record<string, string>} */
+  const out = {};
+  for (const e of /** @type {any[]} */ ([...form.elements]))
+    if (/^(p:|body$|example$)/.test(e.name)) out[e.name] = e.value;
+  return out;
+};
+
+/** @param {Con} c @returns {Req} */
+function build(c) {
+  const { form, meta } = c;
+  const base = baseUrl(meta);
+  if (!/^https?:\/\/[^/]+/.test(base)) throw new Problem(meta.t.badUrl);
+  let path = meta.path;
+  const query = new URLSearchParams();
+  /** @type {Record<string, string>} */
+  const headers = {};
+  for (const e of /** @type {HTMLInputElement[]} */ ([...form.elements])) {
+    const [kind, where, name] = e.name.split(":");
+    if (kind !== "p") continue;
+    if (where === "path") path = path.replace("{" + name + "}", encodeURIComponent(e.value));
+    else if (e.value === "") continue;
+    else if (where === "query") query.append(name, e.value);
+    else headers[name] = e.value;
+  }
+  const key = field(form, "apiKey").value.trim();
+  if (key) headers[meta.keyHeader] = key;
+  /** @type {string | undefined} */
+  let body;
+  const raw = meta.body ? field(form, "body").value.trim() : "";
+  if (raw) {
+    try {
+      body = JSON.stringify(JSON.parse(raw));
+    } catch (e) {
+      throw new Problem(fmt(meta.t.badJson, { detail: /** @type {Error} */ (e).message }));
+    }
+    headers["Content-Type"] = "application/json";
+  }
+  const qs = query.toString();
+  path += qs ? "?" + qs : "";
+  return { method: meta.method, url: base + path, path, base, headers, body };
+}
+
+/** @param {Req} req @param {string | undefined} token @returns {Promise<Res>} */
+async function call(req, token) {
+  const headers = { ...req.headers };
+  if (token) headers.Authorization = "Bearer " + token;
+  const t0 = performance.now();
+  const r = await fetch(req.url, {
+    method: req.method,
+    headers,
+    body: req.body,
+    credentials: "omit",
+    cache: "no-store",
+    redirect: "manual",
+  });
+  const text = await r.text();
+  /** @type {any} */
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return {
+    status: r.status,
+    statusText: r.statusText,
+    ms: Math.round(performance.now() - t0),
+    headers: [...r.headers].map(([k, v]) => k + ": " + v).join("\n"),
+    text: text.slice(0, 65536),
+    json,
+    redirect: r.type === "opaqueredirect",
+  };
+}
+
+/** @param {Res} res */
+const errorCode = (res) => res.json?.error?.code;
+
+/** Keep any token pair (and MFA secret) a response carries, for every console in the session. */
+/** @param {Req} req @param {Res} res */
+function capture(req, res) {
+  const j = res.json;
+  if (res.status >= 300 || !j || typeof j !== "object") return false;
+  if (typeof j.secret === "string" && /^[A-Z2-7=]{16,}$/i.test(j.secret)) save("totp:" + req.base, j.secret);
+  if (typeof j.accessToken !== "string" || typeof j.refreshToken !== "string") return false;
+  const prev = auth(req.base);
+  let sentEmail;
+  try {
+    sentEmail = req.body && JSON.parse(req.body).email;
+  } catch {}
+  const cl = claims(j.accessToken) || {};
+  const who = cl.email || sentEmail || prev?.who || cl.sub || "?";
+  save("auth:" + req.base, { accessToken: j.accessToken, refreshToken: j.refreshToken, who });
+  return true;
+}
+
+/** @type {Record<string, Promise<Auth | null>>} */
+const refreshing = {};
+
+/** One refresh per server at a time, shared by every console that hit an expired token. */
+/** @param {Meta} meta @param {Req} req @param {Auth} a */
+function refresh(meta, req, a) {
+  return (refreshing[req.base] ||= (async () => {
+    /** @type {Req} */
+    const r = {
+      ...req,
+      method: "POST",
+      url: req.base + meta.refresh,
+      headers: { [meta.keyHeader]: req.headers[meta.keyHeader], "Content-Type": "application/json" },
+      body: JSON.stringify({ refreshToken: a.refreshToken }),
+    };
+    try {
+      const res = await call(r, undefined);
+      if (capture(r, res)) return auth(req.base);
+      if (res.status === 401) save("auth:" + req.base, null); // the pair is dead: forget it
+    } catch {}
+    return null;
+  })().finally(() => delete refreshing[req.base]));
+}
+
+/** @param {Con} c */
+async function send(c) {
+  const { meta, form } = c;
+  const { t } = meta;
+  /** @type {Req} */
+  let req;
+  try {
+    req = build(c);
+  } catch (e) {
+    if (!(e instanceof Problem)) throw e;
+    return paintMessage(c, e.message);
+  }
+  const button = form.querySelector("button[type=submit]");
+  button.disabled = true;
+  c.out.setAttribute("aria-busy", "true");
+  c.out.replaceChildren(el("span", "bkc-line", t.sending));
+  /** @type {string[]} */
+  const notes = [];
+  try {
+    const a = meta.bearer ? auth(req.base) : null;
+    if (meta.bearer && !a) notes.push(t.noToken);
+    let res = await call(req, a?.accessToken);
+    if (a && res.status === 401 && errorCode(res) === "auth/token-expired") {
+      const fresh = await refresh(meta, req, a);
+      if (fresh) {
+        res = await call(req, fresh.accessToken);
+        notes.push(t.refreshed);
+      } else notes.push(t.refreshFailed);
+    }
+    if (capture(req, res)) notes.push(t.captured);
+    /** @type {Entry} */
+    const entry = { op: meta.op, method: req.method, path: req.path, fields: snapshot(form), at: Date.now(), res, notes };
+    paintResult(c, entry);
+    save("history", [entry, ...(load("history") || [])].slice(0, 20));
+  } catch (e) {
+    paintNetError(c, req, /** @type {Error} */ (e));
+  } finally {
+    button.disabled = false;
+    c.out.removeAttribute("aria-busy");
+    broadcast();
+  }
+}
+
+/* ---------------------------------------------------------------- showing results */
+
+/** Where the docs explain an error code: the error-codes page of this language, anchor = code. */
+/** @param {string} code */
+const errorDocUrl = (code) => {
+  const home = /** @type {HTMLAnchorElement | null} */ (document.querySelector("a[data-md-component=logo]"));
+  return new URL("reference/error-codes/#" + code.replace(/\//g, "-"), home?.href || location.href).href;
+};
+
+/** @param {Con} c @param {string} text */
+function paintMessage(c, text) {
+  c.out.replaceChildren(el("span", "bkc-line bkc-bad", text));
+}
+
+/** @param {Con} c @param {Entry} entry */
+function paintResult(c, { res, notes }) {
+  const { t } = c.meta;
+  const ok = res.status >= 200 && res.status < 300;
+  const status = res.redirect ? "3xx" : (res.status + " " + res.statusText).trim();
+  const parts = [el("span", "bkc-line bkc-status " + (ok ? "bkc-ok" : "bkc-bad"), fmt(t.status, { status, ms: res.ms }))];
+  for (const n of notes) parts.push(el("span", "bkc-line", n));
+  const code = errorCode(res);
+  if (typeof code === "string" && /^[a-z-]+\/[a-z0-9-]+$/.test(code)) {
+    const a = /** @type {HTMLAnchorElement} */ (el("a", "bkc-line", fmt(t.errorDoc, { code })));
+    a.href = errorDocUrl(code);
+    parts.push(a);
+  }
+  const body = res.json === undefined ? res.text : JSON.stringify(res.json, null, 2);
+  parts.push(
+    el("span", "bkc-h", t.headers),
+    el("span", "bkc-pre", res.headers),
+    el("span", "bkc-h", t.body),
+    el("span", "bkc-pre bkc-body", body || t.emptyBody),
+  );
+  c.out.replaceChildren(...parts);
+}
+
+/** @param {Con} c @param {Req} req @param {Error} e */
+function paintNetError(c, req, e) {
+  const { t } = c.meta;
+  const lines = [fmt(t.netError, { detail: e.message || t.networkFailure })];
+  if (location.protocol === "https:" && req.base.startsWith("http:") && !isLoopback(req.base)) lines.push(t.netMixed);
+  else {
+    if (serverChoice().choice === "sandbox" || isLoopback(req.base)) lines.push(t.netSandbox);
+    lines.push(fmt(t.netCors, { origin: location.origin }));
+  }
+  c.out.replaceChildren(...lines.map((l, i) => el("span", i ? "bkc-line" : "bkc-line bkc-bad", l)));
+}
+
+/** @param {Con} c */
+function paintHistory(c) {
+  const list = /** @type {HTMLElement} */ (c.form.querySelector(".bkc-hist ol"));
+  /** @type {Entry[]} */
+  const mine = (load("history") || []).filter((/** @type {Entry} */ e) => e.op === c.meta.op);
+  if (list.dataset.n === String(mine.length) + (mine[0]?.at || "")) return;
+  list.dataset.n = String(mine.length) + (mine[0]?.at || "");
+  list.replaceChildren(
+    ...mine.map((e) => {
+      const b = el("button", "", fmt(c.meta.t.historyItem, {
+        method: e.method,
+        path: e.path,
+        status: e.res.status,
+        time: new Date(e.at).toLocaleTimeString(),
+      }));
+      b.setAttribute("type", "button");
+      b.addEventListener("click", () => reopen(c, e));
+      const li = el("li");
+      li.append(b);
+      return li;
+    }),
+  );
+  list.hidden = !mine.length;
+  /** @type {HTMLElement} */ (list.nextElementSibling).hidden = !!mine.length;
+}
+
+/** @param {Con} c @param {Entry} e */
+function reopen(c, e) {
+  for (const [name, value] of Object.entries(e.fields)) {
+    const f = field(c.form, name);
+    if (f) f.value = value;
+  }
+  fieldsFromBody(c.form);
+  paintResult(c, e);
+  c.out.scrollIntoView({ block: "nearest" });
+}
+
+/* ---------------------------------------------------------------- body fields <-> raw JSON */
+
+/** @param {HTMLFormElement} form @returns {HTMLInputElement[]} */
+const bodyFields = (form) => /** @type {any[]} */ ([...form.elements]).filter((e) => e.name.startsWith("b:"));
+
+/** @param {HTMLFormElement} form @param {HTMLInputElement} input */
+function bodyFromField(form, input) {
+  const raw = field(form, "body");
+  let obj;
+  try {
+    obj = JSON.parse(raw.value || "{}");
+  } catch {
+    return; // leave a half-typed JSON alone
+  }
+  if (!obj || typeof obj !== "object" || Array.isArray(obj)) return;
+  const key = input.name.slice(2);
+  const v = input.value;
+  const type = input.dataset.type;
+  if (v === "") delete obj[key];
+  else if (type === "boolean") obj[key] = v === "true";
+  else if ((type === "integer" || type === "number") && v.trim() !== "" && !isNaN(Number(v))) obj[key] = Number(v);
+  else obj[key] = v;
+  raw.value = JSON.stringify(obj, null, 2);
+}
+
+/** @param {HTMLFormElement} form */
+function fieldsFromBody(form) {
+  let obj;
+  try {
+    obj = JSON.parse(field(form, "body")?.value || "{}");
+  } catch {
+    return;
+  }
+  for (const input of bodyFields(form)) {
+    const v = obj?.[input.name.slice(2)];
+    input.value = v == null || typeof v === "object" ? "" : String(v);
+  }
+}
+
+/* ---------------------------------------------------------------- cURL */
+
+/** @param {string} s */
+const sq = (s) => "'" + s.replace(/'/g, "'\\''") + "'";
+
+/** The request the form sends now, with the key and token as shell variables. */
+/** @param {Con} c @returns {string} */
+function curl(c) {
+  const req = build(c);
+  const a = auth(req.base);
+  const lines = ["curl -i -X " + req.method + " " + sq(req.url)];
+  for (const [name, value] of Object.entries(req.headers))
+    lines.push(name === c.meta.keyHeader ? `-H "${name}: $BKEND_API_KEY"` : "-H " + sq(name + ": " + value));
+  if (c.meta.bearer) lines.push('-H "Authorization: Bearer $ACCESS_TOKEN"');
+  if (req.body != null) {
+    // a stored refresh token in the body becomes "$REFRESH_TOKEN" (single-quoted parts around it)
+    const parts = a ? req.body.split(a.refreshToken) : [req.body];
+    lines.push("--data-raw " + parts.map(sq).join('"$REFRESH_TOKEN"'));
+  }
+  return lines.join(" \\\n  ");
+}
+
+/** @param {Con} c */
+async function copyCurl(c) {
+  const { t } = c.meta;
+  const box = field(c.form, "curl");
+  /** @type {string} */
+  let text;
+  try {
+    text = curl(c);
+  } catch (e) {
+    if (!(e instanceof Problem)) throw e;
+    return paintMessage(c, e.message);
+  }
+  box.value = text;
+  box.closest("label").hidden = false;
+  const note = /** @type {HTMLElement} */ (c.form.querySelector(".bkc-copied"));
+  try {
+    await navigator.clipboard.writeText(text);
+    note.textContent = t.copied;
+  } catch {
+    note.textContent = t.copyFailed;
+    box.focus();
+    box.select();
+  }
+}
+
+/* ---------------------------------------------------------------- sandbox helpers */
+
+/** Fill the newest outbox token into every token field on the page. */
+/** @param {Con} c */
+async function outbox(c) {
+  const { meta } = c;
+  const { t } = meta;
+  const base = baseUrl(meta);
+  /** @type {Req} */
+  const req = { method: "GET", url: base + meta.outbox, path: "", base, headers: { [meta.keyHeader]: apiKey(meta, base) } };
+  let res;
+  try {
+    res = await call(req, undefined);
+  } catch (e) {
+    return paintNetError(c, req, /** @type {Error} */ (e));
+  }
+  const list = res.json?.messages || res.json?.items || (Array.isArray(res.json) ? res.json : null);
+  if (!list) return paintResult(c, { op: meta.op, method: "GET", path: meta.outbox || "", fields: {}, at: 0, res, notes: [] });
+  const latest = list[0];
+  const notes = [!latest ? t.outboxEmpty : latest.token ? fmt(t.outboxFilled, { to: latest.to }) : t.outboxNoToken];
+  if (latest?.token)
+    for (const other of consoles) {
+      const f = field(other.form, "b:token") || field(other.form, "p:query:token");
+      if (!f) continue;
+      f.value = latest.token;
+      if (f.name.startsWith("b:")) bodyFromField(other.form, f);
+    }
+  paintResult(c, { op: meta.op, method: "GET", path: meta.outbox || "", fields: {}, at: 0, res, notes });
+}
+
+const B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/** RFC 6238 TOTP (SHA-1, 6 digits, 30 s) of a Base32 secret. */
+/** @param {string} secret @returns {Promise<[string, number]>} */
+async function totp(secret) {
+  let bits = "";
+  for (const ch of secret.toUpperCase().replace(/[\s=-]/g, "")) {
+    const v = B32.indexOf(ch);
+    if (v < 0) throw new Problem("base32");
+    bits += v.toString(2).padStart(5, "0");
+  }
+  const bytes = new Uint8Array(Math.floor(bits.length / 8)).map((_, i) => parseInt(bits.slice(i * 8, i * 8 + 8), 2));
+  if (!bytes.length) throw new Problem("base32");
+  const key = await crypto.subtle.importKey("raw", bytes, { name: "HMAC", hash: "SHA-1" }, false, ["sign"]);
+  const now = Date.now() / 1000;
+  const counter = new DataView(new ArrayBuffer(8));
+  counter.setUint32(4, Math.floor(now / 30));
+  const h = new Uint8Array(await crypto.subtle.sign("HMAC", key, counter.buffer));
+  const o = h[19] & 15;
+  const n = (((h[o] & 127) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3]) % 1e6;
+  return [String(n).padStart(6, "0"), 30 - Math.floor(now % 30)];
+}
+
+/** @param {Con} c */
+async function fillTotp(c) {
+  const { form, meta } = c;
+  const secret = field(form, "totp").value.trim();
+  const target = field(form, "b:mfaCode") || field(form, "b:code");
+  try {
+    const [code, s] = await totp(secret);
+    save("totp:" + baseUrl(meta), secret);
+    if (target) {
+      target.value = code;
+      bodyFromField(form, target);
+    }
+    paintMessage(c, fmt(meta.t.totpFilled, { code, s }));
+    c.out.firstElementChild?.classList.remove("bkc-bad");
+  } catch {
+    paintMessage(c, meta.t.totpNoSecret);
+  }
+}
+
+/* ---------------------------------------------------------------- mounting */
+
+/**
+ * Wire one console form. Idempotent: a form is mounted once, however often Material re-emits.
+ * @param {HTMLFormElement} form
+ */
+export function mount(form) {
+  if (form.dataset.mounted) return;
+  form.dataset.mounted = "";
+  const meta = /** @type {Meta} */ (JSON.parse(form.querySelector("script.bkc-meta")?.textContent || "{}"));
+  /** @type {Con} */
+  const c = {
+    form,
+    meta,
+    out: /** @type {HTMLOutputElement} */ (form.querySelector("output")),
+    panel: /** @type {HTMLElement} */ (form.querySelector(".bkc-auth")),
+  };
+  consoles.add(c);
+
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    send(c);
+  });
+  form.addEventListener("keydown", (e) => {
+    // Ctrl/Cmd+Enter sends from the multi-line body editor too
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  form.addEventListener("input", (e) => {
+    const input = /** @type {HTMLInputElement} */ (e.target);
+    const name = input.name;
+    if (name === "server" || name === "custom") {
+      save("server", { choice: field(form, "server").value, custom: field(form, "custom").value.trim() });
+      broadcast();
+      if (name === "server" && input.value === "custom") field(form, "custom").focus();
+    } else if (name === "apiKey") {
+      save("key:" + baseUrl(meta), input.value.trim());
+      broadcast();
+    } else if (name.startsWith("b:")) bodyFromField(form, input);
+    else if (name === "body") fieldsFromBody(form);
+    else if (name === "example") {
+      field(form, "body").value = JSON.stringify(meta.examples?.[input.value], null, 2);
+      fieldsFromBody(form);
+    }
+  });
+  form.addEventListener("click", (e) => {
+    const act = /** @type {HTMLElement} */ (e.target).closest("[data-act]")?.getAttribute("data-act");
+    if (act === "forget") {
+      save("auth:" + baseUrl(meta), null);
+      broadcast();
+      field(form, "apiKey").focus();
+    } else if (act === "curl") copyCurl(c);
+    else if (act === "outbox") outbox(c);
+    else if (act === "totp") fillTotp(c);
+  });
+
+  sync(c);
+  ticker ||= window.setInterval(tick, 1000);
+}
