@@ -1,0 +1,74 @@
+"""Heading ids of converted pages, and matching GitBook anchors to them.
+
+The ids are computed by Python-Markdown with the toc settings this site uses
+(`pymdownx.slugs.slugify`, lower case), over the converted Markdown, so headings inside admonitions
+and tabs and repeated headings (`_1`, `_2`) get exactly the ids MkDocs will give them.
+
+GitBook builds its anchors differently (for example an `id-` prefix when a heading starts with a
+digit, and other punctuation rules), so a GitBook anchor is matched to a heading by its letters and
+digits only, in order: `#id-1.-sign-up` finds "1. Sign up".
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import unquote
+
+import markdown
+from pymdownx.slugs import slugify
+
+Heading = tuple[str, str]  # (text, id)
+
+
+def heading_ids(text: str) -> list[Heading]:
+    md = markdown.Markdown(
+        extensions=[
+            "toc",
+            "admonition",
+            "attr_list",
+            "md_in_html",
+            "tables",
+            "pymdownx.details",
+            "pymdownx.superfences",
+            "pymdownx.tabbed",
+        ],
+        extension_configs={
+            "toc": {"slugify": slugify(case="lower")},
+            "pymdownx.tabbed": {"alternate_style": True},
+        },
+    )
+    md.convert(text)
+    found: list[Heading] = []
+
+    def walk(tokens: list[dict]) -> None:
+        for token in tokens:
+            found.append((html.unescape(token["name"]), token["id"]))
+            walk(token["children"])
+
+    walk(md.toc_tokens)  # type: ignore[attr-defined]
+    return found
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def match_anchor(anchor: str, headings: list[Heading]) -> str | None:
+    """The id of the heading a GitBook `anchor` points to, or None."""
+    anchor = unquote(anchor)
+    ids = [hid for _, hid in headings]
+    if anchor in ids:
+        return anchor
+    candidates = [(anchor, 0)]
+    numbered = re.fullmatch(r"(.+?)-(\d+)", anchor)  # a repeated heading: "#response-1" is the 2nd one
+    if numbered:
+        candidates.append((numbered[1], int(numbered[2])))
+    for candidate, nth in candidates:
+        keys = {_letters(candidate)}
+        if candidate.startswith("id-"):
+            keys.add(_letters(candidate[3:]))
+        matches = [hid for text, hid in headings if _letters(text) in keys]
+        if len(matches) > nth:
+            return matches[nth]
+    return None

@@ -1,0 +1,147 @@
+"""The import, start to end: discover languages, read SUMMARY.md, parse and convert every page, then
+write everything at once.
+
+Pages are rendered twice: first as-is to learn the heading ids of every converted page, then with
+links rewritten (an anchor in one page can point at a heading of any other page).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from importer.anchors import Heading, heading_ids
+from importer.assets import AssetStore
+from importer.diagnostics import Diagnostic, ImportFailed, Report
+from importer.gitbook import Node, parse_page
+from importer.jinja_guard import protect
+from importer.links import PageRewriter
+from importer.navfile import nav_yaml
+from importer.output import check_target, publish
+from importer.render import Verbatim, render_page
+from importer.space import Language, discover, read_summary
+
+Progress = Callable[[int, int, Path], None]
+
+
+@dataclass
+class ImportResult:
+    out: Path
+    languages: list[str]
+    pages: int
+    assets: int
+    diagnostics: list[Diagnostic]
+    # source file (as diagnostics name it) → written file, relative to OUT ("ko/mcp/auth-tools.md")
+    outputs: dict[Path, str] = field(default_factory=dict)
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+
+@dataclass
+class _Converted:
+    lang: Language
+    pages: dict[str, str]  # output path → Markdown
+    assets: AssetStore
+    nav: str
+
+
+def import_space(
+    src: Path,
+    out: Path,
+    *,
+    lang_map: dict[str, str] | None = None,
+    lang: str = "ko",
+    force: bool = False,
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import the GitBook space at `src` into `out`.
+
+    Raises `UsageError` when src/out are unusable and `ImportFailed` when any page has an error (or
+    any warning, with `strict`); in both cases `out` is left exactly as it was.
+    """
+    check_target(out, src, force)
+    report = Report()
+    languages = discover(src, lang_map, lang, report)
+    for language in languages:
+        read_summary(language, report)
+    _stop_on_errors(report)
+
+    trees = _parse_all(languages, report, progress)
+    _stop_on_errors(report)
+
+    converted = [_convert(language, trees[language.code], src, report) for language in languages]
+    _stop_on_errors(report)
+    if strict and report.warnings:
+        raise ImportFailed([_as_error(d) for d in report.items])
+
+    def fill(staging: Path) -> None:
+        for conv in converted:
+            lang_dir = staging / conv.lang.code
+            for rel, text in conv.pages.items():
+                target = lang_dir / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+            conv.assets.copy_into(lang_dir)
+            (staging / f"nav.{conv.lang.code}.yml").write_text(conv.nav, encoding="utf-8")
+
+    publish(out, fill)
+    return ImportResult(
+        out=out,
+        languages=[conv.lang.code for conv in converted],
+        pages=sum(len(conv.pages) for conv in converted),
+        assets=sum(len(conv.assets) for conv in converted),
+        diagnostics=report.items,
+        outputs={
+            conv.lang.root / page.src: f"{conv.lang.code}/{page.out}"
+            for conv in converted
+            for page in conv.lang.pages.values()
+        },
+    )
+
+
+def _stop_on_errors(report: Report) -> None:
+    if report.errors:
+        raise ImportFailed(report.items)
+
+
+def _as_error(d: Diagnostic) -> Diagnostic:
+    return Diagnostic(d.path, d.line, d.message + " (--strict)", "error", d.kind, d.target)
+
+
+def _parse_all(languages: list[Language], report: Report, progress: Progress | None) -> dict[str, dict[str, list[Node]]]:
+    total = sum(len(language.pages) for language in languages)
+    done = 0
+    trees: dict[str, dict[str, list[Node]]] = {}
+    for language in languages:
+        trees[language.code] = {}
+        for page in language.pages.values():
+            path = language.root / page.src
+            done += 1
+            if progress:
+                progress(done, total, path)
+            try:
+                text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+            except UnicodeDecodeError as exc:
+                report.error(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})", "encoding")
+                continue
+            tree = parse_page(text, path, report)
+            if tree is not None:
+                trees[language.code][page.src] = tree
+    return trees
+
+
+def _convert(language: Language, trees: dict[str, list[Node]], src: Path, report: Report) -> _Converted:
+    headings: dict[str, list[Heading]] = {
+        rel: heading_ids(render_page(tree, Verbatim())) for rel, tree in trees.items()
+    }
+    assets = AssetStore()
+    pages: dict[str, str] = {}
+    for rel, tree in trees.items():
+        page = language.pages[rel]
+        rewriter = PageRewriter(language, page, src, assets, headings, report)
+        pages[page.out] = protect(render_page(tree, rewriter))
+    return _Converted(language, pages, assets, nav_yaml(language.nav))
