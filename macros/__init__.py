@@ -103,7 +103,7 @@ def _render_console(spec: Spec, op_id: str, lang: str, example: str | None) -> s
         from .console import render_console  # owned by the console engineer; imported when used
     except ImportError as exc:
         raise SpecError(f"the API console is not available: macros/console.py cannot be imported ({exc})") from None
-    return render_console(spec.raw, op_id, lang, example)
+    return render_console(spec, op_id, lang, example)
 
 
 def _anchor_div(op_id: str) -> str:

@@ -133,6 +133,22 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "your publishable key from the bkend console",
     },
     "s.token": {"ko": "로그인 응답의 accessToken", "en": "the accessToken from sign-in"},
+    "s.file": {
+        "ko": "업로드할 파일: <input type=\"file\">에서 고른 File(또는 Blob)",
+        "en": "the file to upload: a File (or Blob) picked with <input type=\"file\">",
+    },
+    "s.no_helper_upload": {
+        "ko": "파일 원본을 보내는 요청이라 JSON을 보내는 bkendFetch 대신 fetch를 씁니다",
+        "en": "this request sends a raw file, so it uses fetch instead of bkendFetch (which sends JSON)",
+    },
+    "s.no_helper_redirect": {
+        "ko": "리다이렉트로 응답하는 엔드포인트라 bkendFetch 대신 fetch로 리다이렉트를 따르지 않고 확인합니다",
+        "en": "this endpoint answers with a redirect, so fetch shows it instead of bkendFetch following it",
+    },
+    "s.no_helper_signed": {
+        "ko": "서명된 URL 자체가 자격 증명이라 키를 붙이는 bkendFetch 대신 fetch를 씁니다",
+        "en": "the signed URL is the credential, so it uses fetch instead of bkendFetch (which adds the key)",
+    },
     "s.helper": {
         "ko": "bkendFetch는 API 키와 액세스 토큰을 붙이고, 토큰이 만료되면 갱신한 뒤 다시 요청합니다",
         "en": "bkendFetch adds the API key and the access token, and refreshes an expired token",

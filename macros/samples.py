@@ -10,6 +10,7 @@ sandbox, so what a page shows is what was executed.
 from __future__ import annotations
 
 import json
+import mimetypes
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,8 +37,11 @@ class SampleRequest:
     method: str
     path: str  # path parameters filled in
     query: dict[str, Any] = field(default_factory=dict)
-    body: Any = None  # None: no body
-    bearer: bool = False
+    body: Any = None  # the JSON body; None: none
+    upload: tuple[str, str] | None = None  # (file name, content type) of a raw-file body
+    key: bool = True  # sends the publishable key
+    bearer: bool = False  # sends the access token
+    redirect: bool = False  # the documented success is a 3xx: show it, do not follow it
     json_response: bool = True
     base_url: str = ""
     api_key: str = DEFAULT_KEY  # shown by the JavaScript sample, which defines the constant
@@ -50,6 +54,17 @@ class SampleRequest:
     @property
     def url(self) -> str:
         return self.base_url + self.path_and_query
+
+    @property
+    def helper_reason(self) -> str | None:
+        """Why bkendFetch (JSON calls with the key) does not fit this operation, if it does not."""
+        if self.upload:
+            return "s.no_helper_upload"
+        if self.redirect:
+            return "s.no_helper_redirect"
+        if not self.key:
+            return "s.no_helper_signed"
+        return None
 
 
 def _query_strings(query: dict[str, Any]) -> dict[str, str]:
@@ -66,12 +81,27 @@ def _param_example(op: Operation, param: dict[str, Any]) -> Any:
     raise SpecError(f"{op.op_id}: parameter {param['name']!r} ({param['in']}) has no example")
 
 
+def _upload(spec: Spec, op: Operation, path_values: dict[str, Any]) -> tuple[str, str] | None:
+    """(file name, content type) for a raw-file body: the type follows the file extension in a
+    path example (`avatar-...png`), else the first concrete media type."""
+    media = [m for m in spec.request_media(op) if m != "application/json"]
+    if not media:
+        return None
+    for value in path_values.values():
+        guessed, _ = mimetypes.guess_type(str(value))
+        if guessed:
+            return f"upload{mimetypes.guess_extension(guessed) or ''}", guessed
+    concrete = next((m for m in media if "*" not in m), "application/octet-stream")
+    return "upload.bin", concrete
+
+
 def sample_request(
     spec: Spec, op_id: str, example: str | None = None, values: dict[str, Any] | None = None
 ) -> SampleRequest:
-    """The request a sample sends. `values` overrides what the spec's examples give:
-    `base_url`, `api_key`, `access_token`, `path` (parameters by name), `query` (by name; None drops
-    one) and `body` (the whole body)."""
+    """The request a sample sends. Query parameters: the required ones (the request table lists
+    the rest). `values` overrides what the spec's examples give: `base_url`, `api_key`,
+    `access_token`, `path` (parameters by name), `query` (by name; None drops one), `body` (the
+    whole JSON body) and `upload` ((file name, content type))."""
     op = spec.operation(op_id)
     values = values or {}
     _, body = spec.request_example(op, example)
@@ -80,13 +110,13 @@ def sample_request(
     path_values = {p["name"]: _param_example(op, p) for p in op.parameters if p["in"] == "path"}
     path_values.update(values.get("path") or {})
     path = re.sub(r"\{([^}]+)\}", lambda m: str(path_values[m.group(1)]), op.path)
-    query = {p["name"]: _param_example(op, p) for p in op.parameters if p["in"] == "query"}
+    query = {p["name"]: _param_example(op, p) for p in op.parameters if p["in"] == "query" and p.get("required")}
     for name, value in (values.get("query") or {}).items():
         if value is None:
             query.pop(name, None)
         else:
             query[name] = value
-    _, response = spec.success_response(op)
+    status, response = spec.success_response(op)
     return SampleRequest(
         op_id=op_id,
         summary={lang: localized(op.data, "summary", lang) for lang in ("ko", "en")},
@@ -94,9 +124,12 @@ def sample_request(
         path=path,
         query=query,
         body=values.get("body", body),
+        upload=values.get("upload", _upload(spec, op, path_values)),
+        key=op.needs_key,
         bearer=op.needs_bearer,
+        redirect=status.startswith("3"),
         json_response="application/json" in (response.get("content") or {}),
-        base_url=values.get("base_url", spec.production_url).rstrip("/"),
+        base_url=values.get("base_url", spec.base_url(op)).rstrip("/"),
         api_key=values.get("api_key", DEFAULT_KEY),
         access_token=values.get("access_token", DEFAULT_TOKEN),
     )
@@ -152,23 +185,27 @@ def _shell_double_quoted(text: str) -> str:
 def render_curl(req: SampleRequest, lang: str) -> str:
     lines = [f"# {req.summary[lang]}"]
     start = "curl" if req.method == "GET" else f"curl -X {req.method}"
-    args = [f"{start} {_shell_double_quoted(req.url)}", f'-H "X-API-Key: ${KEY_VAR}"']
+    args = [f"{start} {_shell_double_quoted(req.url)}"]
+    if req.key:
+        args.append(f'-H "X-API-Key: ${KEY_VAR}"')
     if req.bearer:
         args.append(f'-H "Authorization: Bearer ${TOKEN_VAR}"')
     if req.body is not None:
         body = json.dumps(req.body, indent=2, ensure_ascii=False).replace("'", "'\\''")
         args.append('-H "Content-Type: application/json"')
         args.append("-d '" + body.replace("\n", "\n  ") + "'")
+    elif req.upload:
+        args.append(f'-H "Content-Type: {req.upload[1]}"')
+        args.append(f'--data-binary "@{req.upload[0]}"')
     lines.append(" \\\n  ".join(args))
     return "\n".join(lines)
 
 
-def render_javascript(req: SampleRequest, lang: str) -> str:
-    lines = [f"const {KEY_VAR} = {json.dumps(req.api_key)}; // {ui('s.key', lang)}"]
-    if req.bearer:
-        lines.append(f"const {TOKEN_VAR} = {json.dumps(req.access_token)}; // {ui('s.token', lang)}")
-    lines += ["", f"// {req.summary[lang]}"]
-    headers = [f'    "X-API-Key": {KEY_VAR},']
+def _fetch_call(req: SampleRequest, lang: str) -> list[str]:
+    """`const response = await fetch(...)` and what to print, shared by the JavaScript tab and
+    the bkendFetch tab of operations the helper does not fit."""
+    lines = []
+    headers = [f'    "X-API-Key": {KEY_VAR},'] if req.key else []
     if req.bearer:
         headers.append(f"    Authorization: `Bearer ${{{TOKEN_VAR}}}`,")
     options = []
@@ -176,20 +213,46 @@ def render_javascript(req: SampleRequest, lang: str) -> str:
         options.append(f'  method: "{req.method}",')
     if req.body is not None:
         headers.append('    "Content-Type": "application/json",')
-    options += ["  headers: {", *headers, "  },"]
+    elif req.upload:
+        lines.append(f"// {ui('s.file', lang)}")
+        lines.append('const file = document.querySelector(\'input[type="file"]\').files[0];')
+        headers.append(f'    "Content-Type": "{req.upload[1]}",')
+    if headers:
+        options += ["  headers: {", *headers, "  },"]
     if req.body is not None:
         options.append(f"  body: JSON.stringify({js_literal(req.body, 1)}),")
-    lines.append(f"const response = await fetch({json.dumps(req.url, ensure_ascii=False)}, {{")
-    lines += options
-    lines.append("});")
-    if req.json_response:
+    elif req.upload:
+        options.append("  body: file,")
+    if req.redirect:
+        options.append('  redirect: "manual",')
+    target = json.dumps(req.url, ensure_ascii=False)
+    if options:
+        lines += [f"const response = await fetch({target}, {{", *options, "});"]
+    else:
+        lines.append(f"const response = await fetch({target});")
+    if req.redirect:
+        lines.append('console.log(response.status, response.headers.get("location"));')
+    elif req.json_response:
         lines += ["const data = await response.json();", "console.log(response.status, data);"]
     else:
         lines.append("console.log(response.status);")
-    return "\n".join(lines)
+    return lines
+
+
+def render_javascript(req: SampleRequest, lang: str) -> str:
+    lines = [f"const {KEY_VAR} = {json.dumps(req.api_key)}; // {ui('s.key', lang)}"] if req.key else []
+    if req.bearer:
+        lines.append(f"const {TOKEN_VAR} = {json.dumps(req.access_token)}; // {ui('s.token', lang)}")
+    if lines:
+        lines.append("")
+    lines.append(f"// {req.summary[lang]}")
+    return "\n".join(lines + _fetch_call(req, lang))
 
 
 def render_bkendfetch(req: SampleRequest, lang: str) -> str:
+    if req.helper_reason:
+        # Same tab in every group (linked tabs), but this call is not a JSON call with the key.
+        return f"// {ui(req.helper_reason, lang)}\n" + render_javascript(req, lang)
     lines = ['import { bkendFetch } from "./bkend.js";', "", f"// {req.summary[lang]}", f"// {ui('s.helper', lang)}"]
     target = json.dumps(req.path_and_query, ensure_ascii=False)
     options = []
@@ -206,27 +269,37 @@ def render_bkendfetch(req: SampleRequest, lang: str) -> str:
 
 
 def render_python(req: SampleRequest, lang: str) -> str:
-    lines = ["import os", "", "import httpx", "", f"# {req.summary[lang]}"]
+    imports = ["import os"] if req.key or req.bearer else []
+    if req.upload:
+        imports.append("from pathlib import Path")
+    lines = [*imports, *([""] if imports else []), "import httpx", "", f"# {req.summary[lang]}"]
     simple = req.method in ("GET", "POST", "PUT", "PATCH") or (req.method == "DELETE" and req.body is None)
     call = f"httpx.{req.method.lower()}(" if simple else f'httpx.request("{req.method}", '
     args = [json.dumps(req.base_url + req.path, ensure_ascii=False) + ","]
     if req.query:
         args.append(f"params={py_literal(req.query)},")
+    headers = [f'"X-API-Key": os.environ["{KEY_VAR}"]'] if req.key else []
     if req.bearer:
-        args.append(
-            "headers={\n"
-            f'    "X-API-Key": os.environ["{KEY_VAR}"],\n'
-            f"    \"Authorization\": f\"Bearer {{os.environ['{TOKEN_VAR}']}}\",\n"
-            "},"
-        )
-    else:
-        args.append(f'headers={{"X-API-Key": os.environ["{KEY_VAR}"]}},')
+        headers.append(f"\"Authorization\": f\"Bearer {{os.environ['{TOKEN_VAR}']}}\"")
+    if req.upload:
+        headers.append(f'"Content-Type": "{req.upload[1]}"')
+    if len(headers) == 1:
+        args.append(f"headers={{{headers[0]}}},")
+    elif headers:
+        args.append("headers={\n" + "".join(f"    {h},\n" for h in headers) + "},")
     if req.body is not None:
         args.append(f"json={py_literal(req.body)},")
+    elif req.upload:
+        args.append(f'content=Path("{req.upload[0]}").read_bytes(),')
     lines.append(f"response = {call}")
     lines += ["    " + line for arg in args for line in arg.splitlines()]
     lines.append(")")
-    lines.append("print(response.status_code, response.json())" if req.json_response else "print(response.status_code)")
+    if req.redirect:
+        lines.append('print(response.status_code, response.headers["location"])')
+    elif req.json_response:
+        lines.append("print(response.status_code, response.json())")
+    else:
+        lines.append("print(response.status_code)")
     return "\n".join(lines)
 
 

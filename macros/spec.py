@@ -50,6 +50,11 @@ class Operation:
         return tags[0] if tags else ""
 
     @property
+    def needs_key(self) -> bool:
+        """Whether the publishable key is sent (a signed sandbox URL is its own credential)."""
+        return any(alternative for alternative in self.data.get("security") or [])
+
+    @property
     def needs_bearer(self) -> bool:
         return any("bearerAuth" in alternative for alternative in self.data.get("security") or [])
 
@@ -161,10 +166,21 @@ class Spec:
 
     def request_body(self, op: Operation) -> dict[str, Any] | None:
         """The `application/json` media object of the request body, if any."""
+        return self.request_media(op).get("application/json")
+
+    def request_media(self, op: Operation) -> dict[str, Any]:
+        """Every media type of the request body (`{}` without a body)."""
         body = op.data.get("requestBody")
-        if body is None:
-            return None
-        return (self.resolve(body).get("content") or {}).get("application/json")
+        return dict(self.resolve(body).get("content") or {}) if body is not None else {}
+
+    def base_url(self, op: Operation) -> str:
+        """Where an operation is served: its own `servers` (sandbox-only operations), else the
+        production URL."""
+        path_item = self.resolve(self.raw["paths"][op.path])
+        for servers in (op.data.get("servers"), path_item.get("servers")):
+            if servers:
+                return servers[0]["url"].rstrip("/")
+        return self.production_url
 
     def success_response(self, op: Operation) -> tuple[str, dict[str, Any]]:
         """(status, response) of the documented success: the first 2xx, else the first 3xx."""

@@ -247,9 +247,45 @@ def _variants(spec: Spec, schema: Any) -> list[Any]:
     return list(s.get("oneOf") or s.get("anyOf") or []) if isinstance(s, dict) else []
 
 
-def _variant_title(spec: Spec, variant: Any, lang: str, index: int) -> str:
-    title = localized(spec.resolve(variant), "title", lang)
-    return title or Spec.ref_name(variant) or str(index + 1)
+def _fixed_fields(spec: Spec, variant: Any) -> list[str]:
+    """`method: "password"` for each property a variant pins to one value."""
+    out = []
+    for name, prop in (_merged(spec, variant).get("properties") or {}).items():
+        prop = _merged(spec, prop)
+        enum = prop.get("enum") or []
+        if "const" in prop or len(enum) == 1:
+            value = prop["const"] if "const" in prop else enum[0]
+            out.append(f"{name}: {json.dumps(value, ensure_ascii=False)}")
+    return out
+
+
+def variant_labels(spec: Spec, variants: list[Any], lang: str) -> list[str]:
+    """A label per `oneOf` variant: its (localized) `title`, else the values it pins
+    (`method: "password"`) plus, where two variants pin the same values, the required fields only
+    this one has."""
+    pinned = [_fixed_fields(spec, v) for v in variants]
+    labels = []
+    for i, variant in enumerate(variants):
+        title = localized(spec.resolve(variant), "title", lang)
+        if title:
+            labels.append(title)
+            continue
+        parts = [code(p) for p in pinned[i]]
+        twins = [j for j in range(len(variants)) if j != i and pinned[j] == pinned[i]]
+        if twins or not parts:
+            mine = set(_merged(spec, variant).get("required") or [])
+            theirs = set().union(*[set(_merged(spec, variants[j]).get("required") or []) for j in twins])
+            parts += [code(f) for f in (_merged(spec, variant).get("required") or []) if f in mine - theirs]
+        labels.append(", ".join(parts) or Spec.ref_name(variant) or str(i + 1))
+    return labels
+
+
+def _variant_tables(spec: Spec, variants: list[Any], lang: str) -> list[str]:
+    parts = []
+    for i, (variant, label) in enumerate(zip(variants, variant_labels(spec, variants, lang), strict=True)):
+        parts.append(f"{ui('variant', lang)} {i + 1}: {label}")
+        parts.append(fields_table(schema_fields(spec, variant, lang), lang))
+    return parts
 
 
 # -- endpoints -----------------------------------------------------------------------------------
@@ -287,15 +323,20 @@ def request_table(spec: Spec, op_id: str, lang: str) -> str:
     op = spec.operation(op_id)
     parts = [f"**{ui('parameters', lang)}**", parameters_table(spec, op, lang)]
     body = spec.request_body(op)
-    parts.append(f"**{ui('request_body', lang)}** (`application/json`)" if body else f"**{ui('request_body', lang)}**")
-    if body is None:
+    media = spec.request_media(op)
+    label = f"**{ui('request_body', lang)}**"
+    parts.append(f"{label} ({', '.join(code(m) for m in media)})" if media else label)
+    description = localized(spec.resolve(op.data.get("requestBody")), "description", lang) if media else ""
+    if description:
+        parts.append(description)
+    if not media:
         parts.append(ui("no_body", lang))
+    elif body is None:
+        parts.append(f"{ui('type', lang)}: binary")
     else:
         variants = _variants(spec, body.get("schema"))
         if variants:
-            for i, variant in enumerate(variants):
-                parts.append(f"{ui('variant', lang)} {i + 1}: *{_variant_title(spec, variant, lang, i)}*")
-                parts.append(fields_table(schema_fields(spec, variant, lang), lang))
+            parts += _variant_tables(spec, variants, lang)
         else:
             rows = schema_fields(spec, body.get("schema") or {}, lang)
             parts.append(fields_table(rows, lang) if rows else f"{ui('type', lang)}: {type_text(spec, body.get('schema'))}")
@@ -407,9 +448,7 @@ def schema_table(spec: Spec, name: str, lang: str) -> str:
         parts.append(description)
     variants = _variants(spec, node)
     if variants:
-        for i, variant in enumerate(variants):
-            parts.append(f"{ui('variant', lang)} {i + 1}: *{_variant_title(spec, variant, lang, i)}*")
-            parts.append(fields_table(schema_fields(spec, variant, lang), lang))
+        parts += _variant_tables(spec, variants, lang)
     else:
         parts.append(fields_table(schema_fields(spec, node, lang), lang))
     return "\n\n".join(parts)

@@ -49,6 +49,10 @@ CASES: dict[str, Callable[[Spec, str], str]] = {
     "code_samples-listUsers": lambda s, lang: samples.code_samples(s, "listUsers", lang),
     "code_samples-updateUserProfile": lambda s, lang: samples.code_samples(s, "updateUserProfile", lang),
     "code_samples-revokeSession": lambda s, lang: samples.code_samples(s, "revokeSession", lang),
+    "code_samples-oauthRedirect": lambda s, lang: samples.code_samples(s, "oauthRedirect", lang),
+    "code_samples-uploadObject": lambda s, lang: samples.code_samples(s, "uploadObject", lang),
+    "request_table-uploadObject": lambda s, lang: tables.request_table(s, "uploadObject", lang),
+    "response_table-oauthRedirect": lambda s, lang: tables.response_table(s, "oauthRedirect", lang),
 }
 
 
