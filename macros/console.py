@@ -23,7 +23,9 @@ SCALAR_TYPES = ("string", "integer", "number", "boolean")
 OUTBOX_HINT = "outbox"
 
 
-def render_console(spec: dict[str, Any] | Spec, operation_id: str, lang: str, example: str | None = None) -> str:
+def render_console(
+    spec: dict[str, Any] | Spec, operation_id: str, lang: str, example: str | None = None
+) -> str:
     """HTML of the console for `operation_id` in `lang` ("ko" or "en").
 
     `example` names one of the operation's request-body examples (default: the first one).
@@ -47,7 +49,9 @@ def servers(spec: Spec) -> dict[str, str]:
     production = next((u for u in urls if u and not _is_loopback(u)), None)
     sandbox = next((u for u in urls if _is_loopback(u)), None)
     if not production or not sandbox:
-        raise SpecError("the console needs two `servers`: bkend production and the local sandbox (a loopback URL)")
+        raise SpecError(
+            "the console needs two `servers`: bkend production and the local sandbox (a loopback URL)"
+        )
     return {"sandbox": sandbox, "production": production}
 
 
@@ -207,15 +211,17 @@ class _Console:
         parts.append(
             f'<div class="bkc-actions"><button type="submit">{t("send")}</button>'
             f'<button type="button" data-act="curl">{t("copy_curl")}</button></div>'
-            f'<label hidden><span>{t("curl_label")}</span>'
+            f"<label hidden><span>{t('curl_label')}</span>"
             f'<textarea name="curl" rows="6" readonly spellcheck="false"></textarea></label>'
             f'<p class="bkc-note bkc-copied" aria-live="polite"></p>'
             f'<output class="bkc-out" aria-label="{t("result")}">'
             f'<span class="bkc-line">{t("idle")}</span></output>'
             f'<details class="bkc-hist"><summary>{t("history")}</summary>'
-            f'<ol hidden></ol><p>{t("history_empty")}</p></details>'
+            f"<ol hidden></ol><p>{t('history_empty')}</p></details>"
         )
-        parts.append(f'<script type="application/json" class="bkc-meta">{_json_for_script(self.meta())}</script>')
+        parts.append(
+            f'<script type="application/json" class="bkc-meta">{_json_for_script(self.meta())}</script>'
+        )
         parts.append("</form>")
         return "\n".join(p for p in parts if p)
 
@@ -233,10 +239,10 @@ class _Console:
         return (
             f'<fieldset><legend>{t("connection")}</legend><div class="bkc-grid">'
             f'<label><span>{t("server")}</span><select name="server">{options}</select></label>'
-            f'<label hidden><span>{t("custom_url")}</span>'
+            f"<label hidden><span>{t('custom_url')}</span>"
             f'<input name="custom" type="url" inputmode="url" placeholder="http://127.0.0.1:8001" '
             f'autocomplete="off" spellcheck="false"></label>'
-            f'<label><span>{t("api_key", header=key_header(self.spec))}</span>'
+            f"<label><span>{t('api_key', header=key_header(self.spec))}</span>"
             f'<input name="apiKey" autocomplete="off" spellcheck="false"></label>'
             f"</div></fieldset>"
         )
@@ -272,28 +278,34 @@ class _Console:
                 f"{escape(localized(ex, 'summary', self.lang) or name)}</option>"
                 for name, ex in self.examples.items()
             )
-            parts.append(f'<label><span>{self.text("example")}</span><select name="example">{options}</select></label>')
+            parts.append(
+                f'<label><span>{self.text("example")}</span><select name="example">{options}</select></label>'
+            )
         if fields:
             parts.append(
-                f'<fieldset><legend>{self.text("body_fields")}</legend>'
+                f"<fieldset><legend>{self.text('body_fields')}</legend>"
                 f'<div class="bkc-grid">{"".join(fields)}</div></fieldset>'
             )
         raw = "" if self.example is None else json.dumps(self.example, ensure_ascii=False, indent=2)
         rows = min(max(raw.count("\n") + 2, 4), 16)
         parts.append(
-            f'<label><span>{self.text("body_raw")}</span>'
+            f"<label><span>{self.text('body_raw')}</span>"
             f'<textarea name="body" rows="{rows}" spellcheck="false" autocomplete="off">{escape(raw)}</textarea></label>'
         )
         return "".join(parts)
 
-    def field(self, name: str, label: str, schema: dict[str, Any], value: Any, required: bool, node: Any) -> str:
+    def field(
+        self, name: str, label: str, schema: dict[str, Any], value: Any, required: bool, node: Any
+    ) -> str:
         """One labelled input; enums and booleans become a <select> (with a "not sent" choice)."""
         kind = _type(schema)
-        mark = f' <small>({self.text("required")})</small>' if required else ""
+        mark = f" <small>({self.text('required')})</small>" if required else ""
         hint = escape(localized(node, "description", self.lang))
         title = f' title="{hint}"' if hint else ""
         head = f"<label{title}><span>{escape(label)}{mark}</span>"
-        choices = [str(c) for c in schema.get("enum") or []] or (["true", "false"] if kind == "boolean" else [])
+        choices = [str(c) for c in schema.get("enum") or []] or (
+            ["true", "false"] if kind == "boolean" else []
+        )
         current = _scalar_text(value)
         attrs = f'name="{escape(name)}" data-type="{escape(kind)}"'
         if choices:
@@ -315,11 +327,10 @@ class _Console:
             parts.append(
                 f'<div class="bkc-helper"><button type="button" data-act="outbox">{self.text("outbox")}</button></div>'
             )
-        if self.is_mfa():
-            secret = (self.spec.raw.get("x-sandbox") or {}).get("totpSecret", "")
+        if self.is_mfa():  # the secret comes from the enable-MFA answer, which the console keeps
             parts.append(
                 f'<div class="bkc-helper"><label><span>{self.text("totp_secret")}</span>'
-                f'<input name="totp" value="{escape(str(secret))}" autocomplete="off" spellcheck="false"></label>'
+                f'<input name="totp" autocomplete="off" spellcheck="false"></label>'
                 f'<button type="button" data-act="totp">{self.text("totp_fill")}</button></div>'
             )
         return "".join(parts)
@@ -328,14 +339,16 @@ class _Console:
         return set(_properties(self.spec, (self.body_media or {}).get("schema")))
 
     def uses_mail(self) -> bool:
-        """Sends mail (`x-sends-mail` in the spec) or takes a mailed token (a `token` field)."""
-        if self.op.data.get("x-sends-mail"):
-            return True
+        """Sends mail or takes a mailed token. A sender is marked `x-sends-mail` in the spec or takes a
+        `callbackUrl` (where its mailed link leads); a consumer takes a `token` field."""
         query = {p["name"] for p in self.op.parameters if p.get("in") == "query"}
-        return "token" in self.body_names() or "token" in query
+        fields = self.body_names() | query
+        return bool(self.op.data.get("x-sends-mail")) or "callbackUrl" in fields or "token" in fields
 
     def is_mfa(self) -> bool:
-        return "/mfa/" in self.op.path or "mfaCode" in self.body_names()
+        """Takes a one-time code: the MFA operations with a `code`, and sign-in's `mfaCode`."""
+        names = self.body_names()
+        return ("/mfa/" in self.op.path and "code" in names) or "mfaCode" in names
 
     def meta(self) -> dict[str, Any]:
         op = self.op

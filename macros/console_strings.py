@@ -102,7 +102,10 @@ JS_STRINGS: dict[str, dict[str, str]] = {
         "ko": "이 페이지는 HTTPS로 열렸는데 서버 주소가 HTTP라서 브라우저가 막았습니다(혼합 콘텐츠). "
         "HTTPS 주소를 쓰거나 문서를 로컬에서 엽니다.",
     },
-    "badJson": {"en": "The request body is not valid JSON: {detail}", "ko": "요청 본문이 올바른 JSON이 아닙니다: {detail}"},
+    "badJson": {
+        "en": "The request body is not valid JSON: {detail}",
+        "ko": "요청 본문이 올바른 JSON이 아닙니다: {detail}",
+    },
     "badUrl": {
         "en": "Enter a base URL that starts with http:// or https://.",
         "ko": "http:// 또는 https://로 시작하는 기본 URL을 입력합니다.",
@@ -115,7 +118,10 @@ JS_STRINGS: dict[str, dict[str, str]] = {
         "en": "The browser did not allow copying: select the command below and copy it.",
         "ko": "브라우저가 복사를 허용하지 않았습니다. 아래 명령을 선택해 복사합니다.",
     },
-    "outboxEmpty": {"en": "The sandbox outbox is empty.", "ko": "샌드박스 메일함이 비어 있습니다."},
+    "outboxEmpty": {
+        "en": "The sandbox outbox has no message for this address yet.",
+        "ko": "샌드박스 메일함에 아직 이 주소로 온 메일이 없습니다.",
+    },
     "outboxFilled": {
         "en": "Filled the token from the latest message to {to}.",
         "ko": "{to}에게 온 최근 메일의 토큰을 채웠습니다.",
@@ -132,8 +138,10 @@ JS_STRINGS: dict[str, dict[str, str]] = {
         "en": "Enter the Base32 secret that MFA enable returned first.",
         "ko": "먼저 MFA 활성화 응답의 Base32 비밀 키를 입력합니다.",
     },
-    "historyItem": {"en": "Reopen {method} {path} → {status} ({time})", "ko": "다시 열기: {method} {path} → {status}({time})"},
-    "historyEmpty": {"en": "No requests yet.", "ko": "아직 요청이 없습니다."},
+    "historyItem": {
+        "en": "Reopen {method} {path} → {status} ({time})",
+        "ko": "다시 열기: {method} {path} → {status}({time})",
+    },
     "networkFailure": {"en": "no answer", "ko": "응답 없음"},
 }
 

@@ -525,7 +525,8 @@ async function outbox(c) {
   }
   const list = res.json?.messages || res.json?.items || (Array.isArray(res.json) ? res.json : null);
   if (!list) return paintResult(c, { op: meta.op, method: "GET", path: meta.outbox || "", fields: {}, at: 0, res, notes: [] });
-  const latest = list[0];
+  const email = (field(c.form, "b:email") || field(c.form, "p:query:email"))?.value.trim().toLowerCase();
+  const latest = email ? list.find((/** @type {any} */ m) => String(m.to).toLowerCase() === email) : list[0];
   const notes = [!latest ? t.outboxEmpty : latest.token ? fmt(t.outboxFilled, { to: latest.to }) : t.outboxNoToken];
   if (latest?.token)
     for (const other of consoles) {
