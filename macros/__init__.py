@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,17 @@ class _Site:
         except (TypeError, ValueError):
             return file.src_uri
 
+    def call_line(self, name: str, args: tuple[Any, ...]) -> int | None:
+        """The line of the page's source file where the failing call is written (the first call of
+        that macro with that first argument), for the error message."""
+        try:
+            text = Path(self.env.page.file.abs_src_path).read_text(encoding="utf-8")
+        except (OSError, TypeError):
+            return None
+        first = rf"\s*[\"']{re.escape(args[0])}[\"']" if args and isinstance(args[0], str) else ""
+        m = re.search(rf"\b{name}\({first}", text)
+        return text.count("\n", 0, m.start()) + 1 if m else None
+
     def claim_anchor(self, op_id: str) -> bool:
         """True the first time an operation is documented on the current page: that call carries
         the `#<operationid>` anchor `endpoint_table` links to."""
@@ -124,7 +136,9 @@ def define_env(env: Any) -> None:
             except MacroError:
                 raise
             except (UnknownName, SpecError, ValueError, TypeError) as exc:
-                raise MacroError(site.page_source, f"{fn.__name__}({shown})", str(exc)) from None
+                line = site.call_line(fn.__name__, args)
+                where = f"{site.page_source}:{line}" if line else site.page_source
+                raise MacroError(where, f"{fn.__name__}({shown})", str(exc)) from None
 
         env.macro(call, fn.__name__)
 

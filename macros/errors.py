@@ -9,6 +9,7 @@ class MacroError(Exception):
     writer at the exact call to fix."""
 
     def __init__(self, page: str, call: str, problem: str) -> None:
+        # `page` is the source file, with `:line` when the call could be located
         self.page = page
         self.call = call
         self.problem = problem
