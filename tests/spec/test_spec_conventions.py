@@ -194,6 +194,29 @@ def test_x_errors_exist_and_their_status_is_documented(operation: Operation) -> 
         assert str(catalog[code]["status"]) in operation.op["responses"], code
 
 
+def invalid_codes_reachable(node: Any, seen: set[str]) -> set[str]:
+    """`x-invalid-code` values in a schema or parameter, following `$ref`s."""
+    if isinstance(node, list):
+        return set().union(*(invalid_codes_reachable(v, seen) for v in node))
+    if not isinstance(node, dict):
+        return set()
+    found = {node["x-invalid-code"]} if "x-invalid-code" in node else set()
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref not in seen:
+        seen.add(ref)
+        found |= invalid_codes_reachable(resolve(SPEC, {"$ref": ref}), seen)
+    for key, value in node.items():
+        if key not in ("$ref", "x-i18n", "example", "examples"):
+            found |= invalid_codes_reachable(value, seen)
+    return found
+
+
+@ops_param
+def test_field_specific_codes_are_listed_in_x_errors(operation: Operation) -> None:
+    inputs = [operation.op.get("parameters", []), operation.op.get("requestBody", {})]
+    assert invalid_codes_reachable(inputs, set()) <= set(operation.op["x-errors"])
+
+
 @ops_param
 def test_token_responses_forbid_caching(operation: Operation) -> None:
     for code, response in operation.op["responses"].items():
