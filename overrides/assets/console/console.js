@@ -616,7 +616,6 @@ export function mount(form) {
     if (name === "server" || name === "custom") {
       save("server", { choice: field(form, "server").value, custom: field(form, "custom").value.trim() });
       broadcast();
-      if (name === "server" && input.value === "custom") field(form, "custom").focus();
     } else if (name === "apiKey") {
       save("key:" + baseUrl(meta), input.value.trim());
       broadcast();

@@ -1,8 +1,7 @@
-// Mounts the API console (console.js + console.css) on pages that have one, after every Material
-// page load including instant navigation. Pages without a console load nothing but this file.
+// Loads the API console (console.js + console.css) only on pages that have one, after every
+// Material page load, instant navigation included. Mounting is idempotent.
 (() => {
   const dir = new URL(".", (document.currentScript || {}).src || location.href).href;
-  /** @type {Promise<{mount: (f: HTMLFormElement) => void}> | undefined} */
   let mod;
   const run = () => {
     const forms = document.querySelectorAll("form[data-operation]:not([data-mounted])");
@@ -12,12 +11,12 @@
       css.rel = "stylesheet";
       css.href = dir + "console.css";
       css.dataset.bkc = "";
-      document.head.append(css);
+      document.body.append(css); // Material prunes <head> on instant navigation
     }
-    (mod ||= import(dir + "console.js")).then((m) => forms.forEach((f) => m.mount(/** @type {HTMLFormElement} */ (f))));
+    (mod ||= import(dir + "console.js")).then((m) => forms.forEach(m.mount));
   };
-  const d$ = /** @type {any} */ (window).document$;
+  const d$ = window.document$;
   if (d$) d$.subscribe(run);
-  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", run);
+  else if (document.readyState == "loading") addEventListener("DOMContentLoaded", run);
   else run();
 })();
