@@ -1,0 +1,101 @@
+"""The Starlette application: one route per spec operation, each through the dispatch pipeline."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from . import errors, routes_auth, routes_invitations, routes_sandbox, routes_users
+from .clock import Clock, SystemClock
+from .context import Services
+from .dispatch import error_response, make_endpoint
+from .errors import ApiError
+from .operations import HANDLERS
+from .passwords import PasswordPolicy
+from .ratelimit import RateLimiter
+from .settings import Settings
+from .spec import Spec, SpecError
+from .store import Store
+from .tokens import AccessTokens
+
+# Importing the route modules registers their handlers in operations.HANDLERS.
+ROUTE_MODULES = (routes_auth, routes_invitations, routes_sandbox, routes_users)
+ALLOWED_HEADERS = ["Authorization", "Content-Type", "X-API-Key", "X-Project-Id", "X-Environment"]
+
+
+def build_services(settings: Settings, clock: Clock | None = None, spec: Spec | None = None) -> Services:
+    """Everything the handlers share. `spec` may be passed in when one process builds several apps."""
+    clock = clock or SystemClock()
+    spec = spec or Spec(settings.spec_path)
+    spec.errors.require(errors.all_codes())
+    store = Store(settings.database_url)
+    store.migrate()
+    secret = settings.jwt_secret or store.meta_value("jwt_secret", lambda: secrets.token_urlsafe(48))
+    return Services(
+        settings=settings,
+        spec=spec,
+        store=store,
+        clock=clock,
+        limiter=RateLimiter(clock, settings.rate_limit_scale),
+        access_tokens=AccessTokens(secret, spec.audience, spec.lifetimes["accessToken"], clock),
+        policy=PasswordPolicy.from_spec(spec.password_policy),
+        signing_key=store.meta_value("upload_signing_key", lambda: secrets.token_urlsafe(48)),
+    )
+
+
+def create_app(settings: Settings, clock: Clock | None = None, services: Services | None = None) -> Starlette:
+    services = services or build_services(settings, clock)
+    missing = sorted(set(services.spec.operations) - set(HANDLERS))
+    if missing:
+        raise SpecError(f"the spec has operations the sandbox does not implement: {missing}")
+
+    # Literal paths before templated ones, so /invitations/accept is never read as an id.
+    ops = sorted(services.spec.operations.values(), key=lambda o: (o.path.count("{"), o.path))
+    routes = [
+        Route(op.path, make_endpoint(services, op, HANDLERS[op.operation_id]), methods=[op.method],
+              name=op.operation_id)
+        for op in ops
+    ]
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        code = {404: errors.NOT_FOUND, 405: errors.METHOD_NOT_ALLOWED}.get(exc.status_code, errors.INVALID_REQUEST)
+        response = error_response(services, ApiError(code))
+        if exc.headers and "Allow" in exc.headers:
+            response.headers["Allow"] = exc.headers["Allow"]
+        return response
+
+    origins = list(settings.cors_origins)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        services.store.close()
+
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(
+                CORSMiddleware,
+                allow_origins=["*"] if "*" in origins else origins,
+                allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                allow_headers=ALLOWED_HEADERS,
+                expose_headers=["Retry-After", "Location"],
+                allow_credentials=False,  # bearer tokens only, never cookies
+                max_age=600,
+            )
+        ],
+        exception_handlers={HTTPException: http_error},
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    return app

@@ -1,0 +1,94 @@
+"""What a handler receives (`Call`) and returns (`Reply`), plus the services it may use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.datastructures import Headers
+
+from .clock import Clock
+from .passwords import PasswordPolicy
+from .ratelimit import RateLimiter
+from .settings import Settings
+from .spec import Operation, Spec
+from .store import Store
+from .tokens import AccessTokens
+
+
+@dataclass
+class Services:
+    settings: Settings
+    spec: Spec
+    store: Store
+    clock: Clock
+    limiter: RateLimiter
+    access_tokens: AccessTokens
+    policy: PasswordPolicy
+    signing_key: str  # HMAC key for upload URLs
+
+    def lifetime(self, name: str) -> int:
+        return self.spec.lifetimes[name]
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller behind a valid bearer token."""
+
+    user_id: str
+    session_id: str
+    role: str
+    organization_id: str | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+@dataclass
+class Call:
+    services: Services
+    op: Operation
+    path: dict[str, Any]
+    query: dict[str, Any]
+    body: Any
+    raw_body: bytes
+    content_type: str
+    headers: Headers
+    ip: str
+    user_agent: str
+    base_url: str  # the sandbox's own origin as the caller reached it, no trailing slash
+    auth: Principal | None = None
+
+    @property
+    def user(self) -> Principal:
+        """The authenticated caller (the dispatcher guarantees one for bearer operations)."""
+        assert self.auth is not None, f"{self.op.operation_id} needs a bearer token"
+        return self.auth
+
+    def field(self, name: str, default: Any = None) -> Any:
+        return (self.body or {}).get(name, default) if isinstance(self.body, dict) else default
+
+
+@dataclass
+class Reply:
+    status: int
+    body: Any = None  # JSON-serialisable, or bytes with `media_type`
+    headers: Mapping[str, str] = field(default_factory=dict)
+    media_type: str = "application/json"
+
+
+Handler = Callable[[Call], Reply]
+
+
+def ok(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Reply:
+    return Reply(status, body, dict(headers or {}))
+
+
+def created(body: Any) -> Reply:
+    return Reply(201, body)
+
+
+def redirect(location: str) -> Reply:
+    return Reply(302, None, {"Location": location})

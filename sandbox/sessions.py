@@ -1,0 +1,227 @@
+"""Sessions: sign-in creates one, refresh rotates its opaque refresh token (a reused token revokes
+the session), sign-out and revoke end it, and every bearer request checks it is still alive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, and_, select, update
+
+from . import errors
+from .clock import rfc3339_ms, to_millis
+from .context import Principal, Services
+from .errors import ApiError
+from .store import new_id, refresh_tokens, sessions, users
+from .tokens import TokenExpired, TokenInvalid, digest, new_secret
+
+
+@dataclass(frozen=True)
+class NewSession:
+    session_id: str
+    refresh_token: str
+
+
+def token_response(services: Services, user_id: str, new: NewSession, organization_id: str | None = None) -> dict:
+    tokens = services.access_tokens
+    return {
+        "accessToken": tokens.issue(user_id, new.session_id, organization_id),
+        "refreshToken": new.refresh_token,
+        "tokenType": "Bearer",
+        "expiresIn": tokens.lifetime,
+    }
+
+
+def start(
+    conn: Connection,
+    services: Services,
+    *,
+    user_id: str,
+    ip: str,
+    user_agent: str,
+    organization_id: str | None = None,
+) -> NewSession:
+    now = to_millis(services.clock.now())
+    session_id = new_id()
+    conn.execute(
+        sessions.insert().values(
+            id=session_id,
+            user_id=user_id,
+            organization_id=organization_id,
+            user_agent=user_agent or None,
+            ip=ip,
+            created_at=now,
+            last_accessed_at=now,
+            # The refresh-token lifetime bounds the whole session; idleness ends it sooner.
+            expires_at=now + services.lifetime("refreshToken") * 1000,
+        )
+    )
+    return NewSession(session_id, _new_refresh(conn, session_id, now))
+
+
+def _new_refresh(conn: Connection, session_id: str, now_ms: int) -> str:
+    secret = new_secret()
+    conn.execute(refresh_tokens.insert().values(token_hash=digest(secret), session_id=session_id, created_at=now_ms))
+    return secret
+
+
+def sign_in(services: Services, *, user_id: str, ip: str, user_agent: str) -> dict:
+    with services.store.write() as conn:
+        new = start(conn, services, user_id=user_id, ip=ip, user_agent=user_agent)
+    return token_response(services, user_id, new)
+
+
+def switch_organization(services: Services, principal: Principal, organization_id: str) -> dict:
+    """Same session, new scope: the session's outstanding refresh token is spent (rotation)."""
+    now = to_millis(services.clock.now())
+    with services.store.write() as conn:
+        conn.execute(
+            update(refresh_tokens)
+            .where(and_(refresh_tokens.c.session_id == principal.session_id, refresh_tokens.c.used_at.is_(None)))
+            .values(used_at=now)
+        )
+        conn.execute(
+            update(sessions)
+            .where(sessions.c.id == principal.session_id)
+            .values(organization_id=organization_id, last_accessed_at=now)
+        )
+        new = NewSession(principal.session_id, _new_refresh(conn, principal.session_id, now))
+    return token_response(services, principal.user_id, new, organization_id)
+
+
+def rotate(services: Services, refresh_token: str) -> dict:
+    """Spend a refresh token for a new pair. Presenting a spent token again is treated as theft:
+    the whole session is revoked (RFC 9700 4.14.2), and the caller gets `invalid-refresh-token`."""
+    now = to_millis(services.clock.now())
+    idle = services.lifetime("sessionIdle") * 1000
+    failure: str | None = None
+    result: tuple[str, NewSession, str | None] | None = None
+    with services.store.write() as conn:
+        row = conn.execute(
+            select(
+                refresh_tokens.c.used_at,
+                sessions.c.id,
+                sessions.c.user_id,
+                sessions.c.organization_id,
+                sessions.c.revoked_at,
+                sessions.c.expires_at,
+                sessions.c.last_accessed_at,
+            )
+            .select_from(refresh_tokens.join(sessions, sessions.c.id == refresh_tokens.c.session_id))
+            .where(refresh_tokens.c.token_hash == digest(refresh_token))
+        ).first()
+        if row is None:
+            failure = errors.INVALID_REFRESH_TOKEN
+        elif row.revoked_at is not None:
+            failure = errors.INVALID_REFRESH_TOKEN
+        elif row.used_at is not None:
+            revoke(conn, row.id, now, "refresh-token-reuse")
+            failure = errors.INVALID_REFRESH_TOKEN
+        elif now >= row.expires_at or now - row.last_accessed_at >= idle:
+            revoke(conn, row.id, now, "expired")
+            failure = errors.SESSION_EXPIRED
+        else:
+            spent = conn.execute(
+                update(refresh_tokens)
+                .where(and_(refresh_tokens.c.token_hash == digest(refresh_token), refresh_tokens.c.used_at.is_(None)))
+                .values(used_at=now)
+            )
+            if spent.rowcount != 1:  # a concurrent refresh spent it: same as reuse
+                revoke(conn, row.id, now, "refresh-token-reuse")
+                failure = errors.INVALID_REFRESH_TOKEN
+            else:
+                conn.execute(update(sessions).where(sessions.c.id == row.id).values(last_accessed_at=now))
+                result = (row.user_id, NewSession(row.id, _new_refresh(conn, row.id, now)), row.organization_id)
+    # Raised after the transaction so the revocation above is committed.
+    if failure is not None or result is None:
+        raise ApiError(failure or errors.INVALID_REFRESH_TOKEN)
+    user_id, new, org = result
+    return token_response(services, user_id, new, org)
+
+
+def revoke(conn: Connection, session_id: str, now_ms: int, reason: str) -> bool:
+    done = conn.execute(
+        update(sessions)
+        .where(and_(sessions.c.id == session_id, sessions.c.revoked_at.is_(None)))
+        .values(revoked_at=now_ms, revoke_reason=reason)
+    )
+    return bool(done.rowcount)
+
+
+def revoke_all(conn: Connection, user_id: str, now_ms: int, reason: str, *, keep: str | None = None) -> int:
+    where = and_(sessions.c.user_id == user_id, sessions.c.revoked_at.is_(None))
+    if keep is not None:
+        where = and_(where, sessions.c.id != keep)
+    return int(conn.execute(update(sessions).where(where).values(revoked_at=now_ms, revoke_reason=reason)).rowcount or 0)
+
+
+def authenticate(services: Services, authorization: str | None, x_errors: tuple[str, ...] = ()) -> Principal:
+    """A bearer request: the JWT must verify and its session must still be alive. `/v1/users`
+    operations answer a missing token with `user/unauthorized` (their x-errors say so)."""
+    missing = errors.USER_UNAUTHORIZED if errors.USER_UNAUTHORIZED in x_errors else errors.UNAUTHORIZED
+    if not authorization:
+        raise ApiError(missing)
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(missing)
+    try:
+        claims = services.access_tokens.verify(token.strip())
+    except TokenExpired:
+        raise ApiError(errors.TOKEN_EXPIRED) from None
+    except TokenInvalid:
+        raise ApiError(errors.INVALID_TOKEN) from None
+    now = to_millis(services.clock.now())
+    with services.store.read() as conn:
+        row = conn.execute(
+            select(sessions.c.revoked_at, sessions.c.expires_at, sessions.c.organization_id, users.c.role,
+                   users.c.banned)
+            .select_from(sessions.join(users, users.c.id == sessions.c.user_id))
+            .where(and_(sessions.c.id == claims.session_id, sessions.c.user_id == claims.user_id))
+        ).first()
+        user_gone = row is None and conn.execute(select(users.c.id).where(users.c.id == claims.user_id)).first() is None
+    if user_gone and errors.AUTH_USER_NOT_FOUND in x_errors:
+        raise ApiError(errors.AUTH_USER_NOT_FOUND)
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
+        # signed out, revoked, or the account is gone: the token no longer stands for anyone
+        raise ApiError(errors.INVALID_TOKEN, "The access token belongs to a session that has ended; sign in again.")
+    if row.banned:
+        raise ApiError(errors.ACCOUNT_BANNED)
+    return Principal(claims.user_id, claims.session_id, row.role, claims.organization_id)
+
+
+def list_for_user(conn: Connection, user_id: str, current: str, now_ms: int) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        select(sessions)
+        .where(and_(sessions.c.user_id == user_id, sessions.c.revoked_at.is_(None), sessions.c.expires_at > now_ms))
+        .order_by(sessions.c.last_accessed_at.desc(), sessions.c.created_at.desc(), sessions.c.id)
+    )
+    return [session_json(r, current) for r in rows]
+
+
+def session_json(row: Any, current: str) -> dict[str, Any]:
+    agent = row.user_agent or ""
+    return {
+        "id": row.id,
+        "device": device_label(agent),
+        "userAgent": agent,
+        "ip": row.ip,
+        "createdAt": rfc3339_ms(row.created_at),
+        "lastAccessedAt": rfc3339_ms(row.last_accessed_at),
+        "current": row.id == current,
+    }
+
+
+_BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"),
+             ("Safari/", "Safari"), ("curl/", "curl"), ("python-httpx", "Python httpx"),
+             ("python-requests", "Python requests"), ("node", "Node.js"), ("HeadlessChrome", "Chrome"))
+_SYSTEMS = (("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"), ("Mac OS X", "macOS"),
+            ("Macintosh", "macOS"), ("Windows", "Windows"), ("CrOS", "ChromeOS"), ("Linux", "Linux"))
+
+
+def device_label(user_agent: str) -> str:
+    """A short label such as "Chrome on macOS" (good enough to recognise one's own devices)."""
+    browser = next((name for marker, name in _BROWSERS if marker in user_agent), None)
+    system = next((name for marker, name in _SYSTEMS if marker in user_agent), None)
+    if browser and system:
+        return f"{browser} on {system}"
+    return browser or system or "Unknown device"

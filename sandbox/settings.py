@@ -1,0 +1,128 @@
+"""Runtime configuration: command-line values plus the SANDBOX_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SPEC = ROOT / "spec" / "openapi.yaml"
+DEFAULT_DB = ROOT / ".sandbox" / "sandbox.db"
+DEFAULT_CORS_ORIGINS = ("http://127.0.0.1:8000", "http://localhost:8000")
+
+
+class SettingsError(ValueError):
+    """A configuration value the sandbox cannot start with."""
+
+
+@dataclass(frozen=True)
+class OAuthProvider:
+    """A social login provider the sandbox can exchange codes with (only when credentials are set)."""
+
+    name: str
+    client_id: str
+    client_secret: str
+    token_url: str
+    userinfo_url: str
+    emails_url: str | None = None  # GitHub hides private e-mails behind a second call
+
+
+# Public endpoints of the providers; tests point these at a local fake provider.
+OAUTH_ENDPOINTS: dict[str, dict[str, str | None]] = {
+    "google": {
+        "token_url": "https://oauth2.googleapis.com/token",
+        "userinfo_url": "https://openidconnect.googleapis.com/v1/userinfo",
+        "emails_url": None,
+    },
+    "github": {
+        "token_url": "https://github.com/login/oauth/access_token",
+        "userinfo_url": "https://api.github.com/user",
+        "emails_url": "https://api.github.com/user/emails",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    host: str = "127.0.0.1"
+    port: int = 8001
+    jwt_secret: str | None = None  # None: a random secret persisted in the database
+    cors_origins: tuple[str, ...] = DEFAULT_CORS_ORIGINS
+    rate_limit_scale: float | None = 1.0  # None: rate limits off; 10: ten times the allowance
+    oauth: Mapping[str, OAuthProvider] = field(default_factory=dict)
+    spec_path: Path = DEFAULT_SPEC
+    max_body_bytes: int = 64 * 1024
+    max_upload_bytes: int = 5 * 1024 * 1024
+    validate_responses: bool = False  # tests: check every response against the spec
+    # Where the OAuth redirect flow sends the browser, with the token pair in the URL fragment.
+    oauth_app_redirect: str = "http://127.0.0.1:8000/"
+
+    @classmethod
+    def from_env(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        db_path: Path | str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 8001,
+    ) -> Settings:
+        env = os.environ if environ is None else environ
+        database_url = env.get("DATABASE_URL") or sqlite_url(Path(db_path) if db_path else DEFAULT_DB)
+        return cls(
+            database_url=database_url,
+            host=host,
+            port=port,
+            jwt_secret=env.get("SANDBOX_JWT_SECRET") or None,
+            cors_origins=parse_origins(env.get("SANDBOX_CORS_ORIGINS", "")),
+            rate_limit_scale=parse_rate_limits(env.get("SANDBOX_RATE_LIMITS", "")),
+            oauth=oauth_from_env(env),
+            validate_responses=env.get("SANDBOX_VALIDATE_RESPONSES", "") == "1",
+            oauth_app_redirect=env.get("SANDBOX_OAUTH_REDIRECT_URL") or "http://127.0.0.1:8000/",
+        )
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path.resolve()}"
+
+
+def parse_origins(value: str) -> tuple[str, ...]:
+    """Comma-separated origins; `*` allows any origin; empty means the docs' default origins."""
+    origins = tuple(o.strip().rstrip("/") for o in value.split(",") if o.strip())
+    return origins or DEFAULT_CORS_ORIGINS
+
+
+def parse_rate_limits(value: str) -> float | None:
+    """`off` disables rate limiting; a positive number scales every allowance; empty means 1."""
+    value = value.strip().lower()
+    if not value:
+        return 1.0
+    if value in {"off", "0", "false", "no"}:
+        return None
+    try:
+        scale = float(value)
+    except ValueError:
+        raise SettingsError(f"SANDBOX_RATE_LIMITS must be 'off' or a positive number, not {value!r}") from None
+    if scale <= 0:
+        raise SettingsError(f"SANDBOX_RATE_LIMITS must be 'off' or a positive number, not {value!r}")
+    return scale
+
+
+def oauth_from_env(env: Mapping[str, str]) -> dict[str, OAuthProvider]:
+    """A provider is configured when both SANDBOX_<NAME>_CLIENT_ID and _CLIENT_SECRET are set."""
+    providers: dict[str, OAuthProvider] = {}
+    for name, endpoints in OAUTH_ENDPOINTS.items():
+        client_id = env.get(f"SANDBOX_{name.upper()}_CLIENT_ID", "")
+        secret = env.get(f"SANDBOX_{name.upper()}_CLIENT_SECRET", "")
+        if client_id and secret:
+            providers[name] = OAuthProvider(
+                name=name,
+                client_id=client_id,
+                client_secret=secret,
+                token_url=str(endpoints["token_url"]),
+                userinfo_url=str(endpoints["userinfo_url"]),
+                emails_url=endpoints["emails_url"],
+            )
+    return providers

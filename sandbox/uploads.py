@@ -1,0 +1,92 @@
+"""Signed, expiring upload URLs for avatars, and the local object store behind them (the sandbox's
+stand-in for S3 pre-signed PUT URLs)."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy import Connection, and_, delete, select, update
+
+from . import errors
+from .clock import rfc3339, to_millis
+from .errors import ApiError
+from .store import uploads
+from .tokens import sign, signature_matches
+
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp"}
+
+
+def _signed_text(key: str, content_type: str, expires: int) -> str:
+    return f"PUT\n{key}\n{content_type}\n{expires}"
+
+
+def issue(
+    conn: Connection,
+    *,
+    user_id: str,
+    content_type: str,
+    base_url: str,
+    signing_key: str,
+    now: float,
+    lifetime: int,
+) -> dict[str, Any]:
+    key = f"avatar-{user_id}-{secrets.token_hex(8)}.{EXTENSIONS[content_type]}"
+    expires = int(now) + lifetime
+    signature = sign(signing_key, _signed_text(key, content_type, expires))
+    conn.execute(uploads.insert().values(
+        key=key, user_id=user_id, content_type=content_type, created_at=to_millis(now),
+        expires_at=expires * 1000))
+    query = urlencode({"expires": expires, "signature": signature})
+    return {"uploadUrl": f"{base_url}/sandbox/uploads/{key}?{query}", "key": key, "expiresAt": rfc3339(expires)}
+
+
+def looks_like(content_type: str, data: bytes) -> bool:
+    """The bytes really are the image type they claim (so nothing else is ever served as an image)."""
+    if content_type == "image/png":
+        return data.startswith(b"\x89PNG\r\n\x1a\n")
+    if content_type == "image/jpeg":
+        return data.startswith(b"\xff\xd8\xff")
+    if content_type == "image/gif":
+        return data[:6] in (b"GIF87a", b"GIF89a")
+    if content_type == "image/webp":
+        return data[:4] == b"RIFF" and data[8:12] == b"WEBP"
+    return False
+
+
+def store(
+    conn: Connection,
+    *,
+    key: str,
+    expires: int,
+    signature: str,
+    content_type: str,
+    data: bytes,
+    signing_key: str,
+    now: float,
+) -> dict[str, Any]:
+    """Accept the upload only with a valid, unexpired signature over key + content type + expiry."""
+    content_type = content_type.split(";")[0].strip().lower()
+    if not signature_matches(signing_key, _signed_text(key, content_type, expires), signature) or expires <= now:
+        raise ApiError(errors.INVALID_SIGNATURE)
+    row = conn.execute(select(uploads.c.key).where(uploads.c.key == key)).first()
+    if row is None:
+        raise ApiError(errors.INVALID_SIGNATURE)
+    if not looks_like(content_type, data):
+        raise ApiError(errors.INVALID_REQUEST, f"The body is not a {content_type} file.")
+    conn.execute(update(uploads).where(uploads.c.key == key).values(
+        data=data, size=len(data), uploaded_at=to_millis(now)))
+    return {"key": key, "size": len(data), "contentType": content_type}
+
+
+def uploaded_for(conn: Connection, key: str, user_id: str) -> bool:
+    return conn.execute(
+        select(uploads.c.key).where(
+            and_(uploads.c.key == key, uploads.c.user_id == user_id, uploads.c.uploaded_at.is_not(None)))
+    ).first() is not None
+
+
+def remove(conn: Connection, key: str | None) -> None:
+    if key:
+        conn.execute(delete(uploads).where(uploads.c.key == key))

@@ -1,0 +1,134 @@
+"""Accounts: e-mail normalization, creation (first account is admin), lookup, JSON shape."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from . import errors
+from .clock import rfc3339_ms, to_millis
+from .errors import ApiError
+from .store import IntegrityError, linked_accounts, new_id, users
+
+ROLES = ("admin", "user", "guest")
+
+# Pragmatic address check after normalization: one @, no spaces, a dotted domain of DNS labels.
+_LOCAL = r"[^\s@\"(),:;<>\[\]\\]{1,64}"
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+EMAIL_RE = re.compile(rf"^{_LOCAL}@{_LABEL}(?:\.{_LABEL})+$")
+
+def normalize_email(raw: Any) -> str:
+    """Trimmed and lowercased (the unique index is on this form); invalid -> auth/invalid-email."""
+    if not isinstance(raw, str):
+        raise ApiError(errors.INVALID_EMAIL)
+    email = raw.strip().lower()
+    if len(email) > 254 or not EMAIL_RE.match(email):
+        raise ApiError(errors.INVALID_EMAIL)
+    return email
+
+
+def by_email(conn: Connection, email: str) -> Any:
+    return conn.execute(select(users).where(users.c.email == email)).first()
+
+
+def by_id(conn: Connection, user_id: str) -> Any:
+    return conn.execute(select(users).where(users.c.id == user_id)).first()
+
+
+def require(conn: Connection, user_id: str, code: str = errors.USER_NOT_FOUND) -> Any:
+    row = by_id(conn, user_id)
+    if row is None:
+        raise ApiError(code)
+    return row
+
+
+def create(
+    conn: Connection,
+    *,
+    email: str,
+    name: str | None,
+    now: float,
+    password_hash: str | None = None,
+    email_verified: bool = False,
+    role: str | None = None,
+    first_is_admin: bool = True,
+) -> Any:
+    """Insert an account; a duplicate e-mail (even under a concurrent race) -> email-already-exists."""
+    if role is None:
+        count = conn.execute(select(func.count()).select_from(users)).scalar_one()
+        role = "admin" if (first_is_admin and count == 0) else "user"
+    now_ms = to_millis(now)
+    user_id = new_id()
+    try:
+        with conn.begin_nested():
+            conn.execute(
+                users.insert().values(
+                    id=user_id,
+                    email=email,
+                    email_verified=email_verified,
+                    password_hash=password_hash,
+                    password_changed_at=now_ms if password_hash else None,
+                    credentials_linked_at=now_ms if password_hash else None,
+                    name=(name or email.split("@")[0][:100]),
+                    role=role,
+                    banned=False,
+                    mfa_enabled=False,
+                    public_is_public=False,
+                    created_at=now_ms,
+                    updated_at=now_ms,
+                )
+            )
+    except IntegrityError:
+        raise ApiError(errors.EMAIL_ALREADY_EXISTS) from None
+    return by_id(conn, user_id)
+
+
+def user_json(row: Any, *, accounts: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": row.id,
+        "email": row.email,
+        "name": row.name,
+        "role": row.role,
+        "emailVerified": bool(row.email_verified),
+        "image": row.image,
+        "mfaEnabled": bool(row.mfa_enabled),
+        "createdAt": rfc3339_ms(row.created_at),
+        "updatedAt": rfc3339_ms(row.updated_at),
+    }
+    if accounts is not None:
+        out["accounts"] = accounts
+    return out
+
+
+def clean_name(raw: Any) -> str:
+    """A display name: surrounding spaces dropped, then 1 to 100 characters."""
+    name = raw.strip() if isinstance(raw, str) else ""
+    if not 1 <= len(name) <= 100:
+        raise ApiError(errors.INVALID_NAME)
+    return name
+
+
+def linked_accounts_json(conn: Connection, row: Any) -> list[dict[str, Any]]:
+    """The user's sign-in methods: `credentials` when there is a password, then the providers."""
+    out = []
+    if row.password_hash:
+        out.append({
+            "provider": "credentials",
+            "email": row.email,
+            "linkedAt": rfc3339_ms(row.credentials_linked_at or row.created_at),
+        })
+    for acc in conn.execute(
+        select(linked_accounts).where(linked_accounts.c.user_id == row.id).order_by(linked_accounts.c.linked_at)
+    ):
+        out.append({"provider": acc.provider, "email": acc.email, "linkedAt": rfc3339_ms(acc.linked_at)})
+    return out
+
+
+def auth_methods(conn: Connection, row: Any) -> int:
+    """How many ways the account can still sign in (password + linked providers)."""
+    linked = conn.execute(
+        select(func.count()).select_from(linked_accounts).where(linked_accounts.c.user_id == row.id)
+    ).scalar_one()
+    return int(linked) + (1 if row.password_hash else 0)
