@@ -218,6 +218,18 @@ def test_field_specific_codes_are_listed_in_x_errors(operation: Operation) -> No
 
 
 @ops_param
+def test_mail_kinds_are_outbox_kinds(operation: Operation) -> None:
+    kinds = SPEC["components"]["schemas"]["OutboxMessage"]["properties"]["kind"]["enum"]
+    sends = operation.op.get("x-sends-mail", [])
+    assert isinstance(sends, list) and set(sends) <= set(kinds)
+
+
+def test_every_mail_kind_has_a_sender() -> None:
+    kinds = SPEC["components"]["schemas"]["OutboxMessage"]["properties"]["kind"]["enum"]
+    assert {k for o in OPS for k in o.op.get("x-sends-mail", [])} == set(kinds)
+
+
+@ops_param
 def test_token_responses_forbid_caching(operation: Operation) -> None:
     for code, response in operation.op["responses"].items():
         schema_refs = refs_in(response.get("content", {}))
