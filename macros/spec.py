@@ -17,6 +17,8 @@ from typing import Any
 import yaml
 
 SPEC_PATH = Path(__file__).resolve().parent.parent / "spec" / "openapi.yaml"
+# libyaml's loader reads the spec about five times faster; it is read on every build.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
@@ -233,7 +235,7 @@ def load_spec(path: Path = SPEC_PATH) -> Spec:
     except OSError as exc:
         raise SpecError(f"cannot read the spec {path}: {exc.strerror}") from None
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         raise SpecError(f"{path}: invalid YAML: {exc}") from None
     return Spec(raw, Path(path))
