@@ -288,10 +288,21 @@ def test_every_description_has_a_korean_twin() -> None:
 
 def test_every_schema_property_is_described() -> None:
     missing = []
-    for name, schema in SPEC["components"]["schemas"].items():
-        for prop, sub in schema.get("properties", {}).items():
-            if not sub.get("description") or not HANGUL.search(ko(sub).get("description", "")):
-                missing.append(f"{name}.{prop}")
+
+    def walk(node: Any, where: str) -> None:
+        if isinstance(node, dict):
+            for prop, sub in (node.get("properties") or {}).items():
+                if not sub.get("description") or not HANGUL.search(ko(sub).get("description", "")):
+                    missing.append(f"{where}.{prop}")
+            for key, value in node.items():
+                if key not in ("x-i18n", "example", "examples"):
+                    walk(value, where if key == "properties" else f"{where}/{key}")
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, where)
+
+    walk(SPEC["components"], "components")
+    walk(SPEC["paths"], "paths")
     assert missing == []
 
 
