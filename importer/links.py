@@ -107,13 +107,13 @@ class PageRewriter:
         path, _, fragment = url.partition("#")
         path = path.split("?", 1)[0]
         if not path:
-            return "#" + self._anchor(self.page, fragment, line) if fragment else url
+            return "#" + self._anchor(self.page, fragment, line, "") if fragment else url
         target = self._resolve(path)
         page = self._page_at(target) if target is not None else None
         if page is None:
             return self._unresolved(url, target, line)
         new = _quote(posixpath.relpath(page.out, posixpath.dirname(self.page.out) or "."))
-        return new + ("#" + self._anchor(page, fragment, line) if fragment else "")
+        return new + ("#" + self._anchor(page, fragment, line, new) if fragment else "")
 
     def asset(self, url: str, line: int) -> str:
         if is_external(url):
@@ -169,11 +169,17 @@ class PageRewriter:
         self.report.warning(self.path, line, f"link to {url!r}: the page {why}; kept as written", "link-outside", url)
         return url
 
-    def _anchor(self, page: Page, fragment: str, line: int) -> str:
-        found = match_anchor(fragment, self.headings.get(page.src, []))
+    def _anchor(self, page: Page, fragment: str, line: int, link_path: str) -> str:
+        """The MkDocs id for a GitBook anchor into `page`; `link_path` is the rewritten link before '#'."""
+        if page.src not in self.headings:
+            return fragment  # that page failed to parse (an error already says so)
+        found = match_anchor(fragment, self.headings[page.src])
         if found is None:
             where = "this page" if page is self.page else repr(page.src)
-            self.report.warning(self.path, line, f"anchor #{fragment} not found in {where}", "anchor", f"#{fragment}")
+            self.report.warning(
+                self.path, line, f"anchor #{fragment} not found in {where}; kept as written", "anchor",
+                f"{link_path}#{fragment}",
+            )
             return fragment
         return found
 

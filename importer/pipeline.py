@@ -70,9 +70,8 @@ def import_space(
         read_summary(language, report)
     _stop_on_errors(report)
 
+    # Pages that parsed are converted even when others did not, so one run reports every error.
     trees = _parse_all(languages, report, progress)
-    _stop_on_errors(report)
-
     converted = [_convert(language, trees[language.code], src, report) for language in languages]
     _stop_on_errors(report)
     if strict and report.warnings:

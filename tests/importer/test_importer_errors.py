@@ -1,0 +1,190 @@
+"""Bad input: every error names the file and line, and nothing is written (OUT stays as it was)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from importer import ImportFailed, import_space
+from importer.space import UsageError
+from tests.importer.conftest import FIXTURES, run_cli, snapshot, write_space
+
+
+def md(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+BAD_PAGES = {
+    "unclosed hint": (
+        md("""
+            # T
+
+            {% hint style="info" %}
+            never closed
+            """),
+        3,
+        "{% hint %} is never closed (missing {% endhint %})",
+    ),
+    "unknown tag": ('# T\n\n{% swagger src="api.yaml" path="/x" method="get" %}\n', 3, "unknown GitBook tag {% swagger %}"),
+    "raw tag on its own line": ("{% raw %}\n", 1, "unknown GitBook tag {% raw %}"),
+    "unknown hint style": ('{% hint style="tip" %}\nx\n{% endhint %}\n', 1, "unknown hint style 'tip'"),
+    "hint without style": ("{% hint %}\nx\n{% endhint %}\n", 1, '{% hint %} needs a style="..." attribute'),
+    "unreadable attributes": ("{% hint style=info %}\nx\n{% endhint %}\n", 1, "cannot read the attributes"),
+    "end tag without its start": ("text\n\n{% endtab %}\n", 3, "{% endtab %} without an open {% tab %}"),
+    "crossed tags": (
+        md("""
+            {% tabs %}
+            {% tab title="A" %}
+            {% hint style="info" %}
+            x
+            {% endtab %}
+            {% endtabs %}
+            """),
+        3,
+        "{% hint %} is never closed (found {% endtab %} on line 5 first)",
+    ),
+    "tab outside tabs": ('{% tab title="A" %}\nx\n{% endtab %}\n', 1, "{% tab %} outside {% tabs %}"),
+    "text between tabs": (
+        '{% tabs %}\nstray\n{% tab title="A" %}\nx\n{% endtab %}\n{% endtabs %}\n',
+        2,
+        "text between {% tab %} blocks",
+    ),
+    "tabs without tab": ("{% tabs %}\n{% endtabs %}\n", 1, "{% tabs %} without any {% tab %}"),
+    "tab without title": ("{% tabs %}\n{% tab %}\nx\n{% endtab %}\n{% endtabs %}\n", 2, '{% tab %} needs a title="..."'),
+    "code tag without a fence": ('{% code title="x" %}\nplain\n{% endcode %}\n', 1, "must wrap exactly one fenced code block"),
+    "unclosed fence": ("# T\n\n```bash\necho\n", 3, "code fence ``` is never closed"),
+    "unclosed details": ("<details>\n<summary>S</summary>\n\nbody\n", 1, "<details> is never closed"),
+    "missing image": ("# T\n\n![x](.gitbook/assets/gone.png)\n", 3, "missing asset '.gitbook/assets/gone.png'"),
+    "missing figure image": (
+        '<figure><img src="../.gitbook/assets/gone.png" alt=""><figcaption></figcaption></figure>\n',
+        1,
+        "missing asset",
+    ),
+    "missing file": ('{% file src=".gitbook/assets/gone.pdf" %}\n', 1, "missing asset"),
+}
+
+
+@pytest.mark.parametrize(("page", "line", "message"), BAD_PAGES.values(), ids=BAD_PAGES.keys())
+def test_bad_page_fails_with_file_line_and_writes_nothing(tmp_path, page, line, message):
+    src = write_space(tmp_path / "space", {"page.md": page})
+    out = tmp_path / "out"
+    with pytest.raises(ImportFailed) as failed:
+        import_space(src, out)
+    errors = [d for d in failed.value.diagnostics if d.severity == "error"]
+    assert [(d.path, d.line) for d in errors][:1] == [(src / "page.md", line)]
+    assert message in errors[0].message
+    assert str(errors[0]).startswith(f"{src / 'page.md'}:{line}: error: ")
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["space"]  # no staging folder left behind
+
+
+def test_every_error_of_every_page_is_reported_at_once(tmp_path):
+    src = write_space(
+        tmp_path / "space",
+        {"a.md": "{% hint style=\"info\" %}\n", "b.md": "ok\n\n{% foo %}\n", "c.md": "fine\n"},
+    )
+    with pytest.raises(ImportFailed) as failed:
+        import_space(src, tmp_path / "out")
+    assert [(d.path.name, d.line) for d in failed.value.diagnostics] == [("a.md", 1), ("b.md", 3)]
+
+
+@pytest.mark.parametrize(
+    ("summary", "line", "message"),
+    [
+        ("* [Gone](gone.md)\n", 1, "page 'gone.md' listed in SUMMARY.md does not exist"),
+        ("# Table of contents\n\n* [Page](page.md)\nnot an entry\n", 4, "not a SUMMARY.md entry"),
+        ("* [Up](../page.md)\n", 1, "must be .md pages inside the space"),
+        ("* [A](<a b.md>)\n* [B](a-b.md)\n", 2, "would both be written to 'a-b.md'"),
+    ],
+)
+def test_bad_summary_fails_with_its_line(tmp_path, summary, line, message):
+    src = write_space(
+        tmp_path / "space", {"SUMMARY.md": summary, "page.md": "# P\n", "a b.md": "# A\n", "a-b.md": "# B\n"}
+    )
+    with pytest.raises(ImportFailed) as failed:
+        import_space(src, tmp_path / "out")
+    [error] = failed.value.diagnostics
+    assert (error.path, error.line) == (src / "SUMMARY.md", line)
+    assert message in error.message
+
+
+def test_malformed_fixture_on_the_command_line_leaves_out_untouched(tmp_path):
+    """The acceptance case: a malformed space, OUT already holding an earlier import, --force."""
+    src = FIXTURES / "malformed"
+    out = tmp_path / "out"
+    (out / "ko").mkdir(parents=True)
+    (out / "ko" / "index.md").write_text("# earlier import\n", encoding="utf-8")
+    before = snapshot(out)
+
+    proc = run_cli(src, out, "--force")
+
+    assert proc.returncode == 1, proc.stderr
+    page = src / "ko" / "guide" / "broken.md"
+    assert f"{page}:7: error: {{% hint %}} is never closed (missing {{% endhint %}})" in proc.stderr
+    assert f"{page}:13: error: unknown GitBook tag {{% swagger %}}" in proc.stderr
+    assert f"{src / 'en' / 'README.md'}:5: error: missing asset '.gitbook/assets/missing.png'" in proc.stderr
+    assert f"import failed: 3 error(s), 0 warning(s); {out} was not changed" in proc.stderr
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_strict_turns_warnings_into_a_failure(tmp_path):
+    src = write_space(tmp_path / "space", {"page.md": "[gone](gone.md)\n"})
+    out = tmp_path / "out"
+    proc = run_cli(src, out, "--strict")
+    assert proc.returncode == 1
+    assert f"{src / 'page.md'}:1: error: link to 'gone.md': the page is not in this import; kept as written (--strict)" in proc.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["{missing}", "{out}"], "not a folder"),
+        (["{space}", "{full}"], "exists and is not empty (use --force to replace it)"),
+        (["{space}", "{space}"], "OUT must not be SRC or a folder that contains it"),
+        (["{space}", "{out}", "--lang-map", "ko"], "--lang-map: expected FOLDER=LANG, got 'ko'"),
+        (["{space}", "{out}", "--lang-map", "ko=ko"], "use --lang, not --lang-map"),
+        (["{space}", "{out}", "--lang", "Korean!"], "'Korean!' is not a language code"),
+        (["{multi}", "{out}", "--lang-map", "ko=ko,jp=ja"], "--lang-map names it, but it has no SUMMARY.md"),
+        (["{multi}", "{out}", "--lang-map", "ko=ko,en=ko"], "two source folders map to the same language"),
+        (["{plain}", "{out}"], "no SUMMARY.md, and no language folders with one"),
+    ],
+)
+def test_usage_errors_exit_2_and_touch_nothing(tmp_path, args, message):
+    paths = {
+        "missing": tmp_path / "missing",
+        "space": write_space(tmp_path / "space", {"page.md": "# P\n"}),
+        "multi": _multi(tmp_path / "multi"),
+        "plain": tmp_path / "plain",
+        "full": tmp_path / "full",
+        "out": tmp_path / "out",
+    }
+    paths["plain"].mkdir()
+    paths["full"].mkdir()
+    (paths["full"] / "keep.txt").write_text("keep", encoding="utf-8")
+    before = snapshot(tmp_path)
+    proc = run_cli(*[a.format(**paths) for a in args])
+    assert proc.returncode == 2, proc.stderr
+    assert message in proc.stderr
+    assert snapshot(tmp_path) == before
+    assert not paths["out"].exists()
+
+
+def test_argparse_errors_exit_2():
+    proc = run_cli("--no-such-option")
+    assert proc.returncode == 2
+    assert "usage: python -m importer" in proc.stderr
+
+
+def _multi(root: Path) -> Path:
+    write_space(root / "ko", {"page.md": "# 페이지\n"})
+    write_space(root / "en", {"page.md": "# Page\n"})
+    return root
+
+
+def test_usage_error_is_raised_before_any_reading(tmp_path):
+    with pytest.raises(UsageError):
+        import_space(tmp_path / "nope", tmp_path / "out")
