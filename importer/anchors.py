@@ -46,7 +46,7 @@ def heading_ids(text: str) -> list[Heading]:
             found.append((html.unescape(token["name"]), token["id"]))
             walk(token["children"])
 
-    walk(md.toc_tokens)  # type: ignore[attr-defined]
+    walk(md.toc_tokens)
     return found
 
 

@@ -143,9 +143,9 @@ def _line_tokens(line: str, lineno: int, path: Path, report: Report) -> list[_To
                 report.error(path, lineno, f"{{% {name} %}} takes no attributes")
             tokens.append(_Token("close", lineno, name=name, indent=indent))
         else:
-            attrs = _parse_attrs(m["args"], name, path, lineno, report)
-            if attrs is not None:
-                tokens.append(_Token("open", lineno, name=name, attrs=attrs, indent=indent))
+            parsed = _parse_attrs(m["args"], name, path, lineno, report)
+            if parsed is not None:
+                tokens.append(_Token("open", lineno, name=name, attrs=parsed, indent=indent))
         pos = m.end()
     if pos == 0:
         return [_Token("text", lineno, line)]

@@ -71,8 +71,8 @@ def mask_code(text: str) -> str:
     the same paragraph; an unmatched run is literal text.
     """
     out = list(text)
-    for m in re.finditer(r"\\[\\`*_{}\[\]()#+\-.!<>|]", text):
-        out[m.start()] = out[m.start() + 1] = MASK
+    for escape in re.finditer(r"\\[\\`*_{}\[\]()#+\-.!<>|]", text):
+        out[escape.start()] = out[escape.start() + 1] = MASK
     pos = 0
     while m := _BACKTICKS.search(text, pos):
         pos = m.end()

@@ -10,6 +10,7 @@ mkdocs-macros module.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import subprocess
 import sys
@@ -95,6 +96,17 @@ def write_scratch_config(
     config = folder / "mkdocs.yml"
     config.write_text(yaml.safe_dump(scratch, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return config
+
+
+def built_path(out_rel: str) -> str:
+    """Where MkDocs (directory URLs, Korean at the root) writes an output file like 'en/guide/a.md'."""
+    lang, rel = out_rel.split("/", 1)
+    stem = rel[: -len(".md")]
+    if posixpath.basename(stem) == "index":
+        page = posixpath.join(posixpath.dirname(stem), "index.html")
+    else:
+        page = f"{stem}/index.html"
+    return page if lang == "ko" else f"{lang}/{page}"
 
 
 def navs_of(out: Path) -> dict[str, Any]:

@@ -1,0 +1,133 @@
+"""The imported fixture space, built with the project's MkDocs configuration and mkdocs-macros on
+(a tiny macros module from fixtures/, so this test does not depend on the site's own macros).
+
+- the only build warnings are the broken links and anchors the importer itself reported;
+- every admonition, tab set (labels in order), collapsible block, code block and mermaid diagram of
+  the GitBook source is in the built HTML, nested the same way (outline.py);
+- mkdocs-macros renders the pages, and Jinja-looking text reaches the reader exactly as written;
+- images, files and Korean/space-containing page paths resolve in the built site.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from importer import ImportResult, import_space
+from tests.importer.conftest import FIXTURES
+from tests.importer.outline import gitbook_outline, html_outline
+from tests.importer.site_build import Build, build, built_path, navs_of, unexplained, write_scratch_config
+
+PROBE_PAGE = "macros-probe.md"
+
+
+class Site:
+    def __init__(self, result: ImportResult, run: Build, site_dir: Path):
+        self.result, self.run, self.dir = result, run, site_dir
+
+    def html_for(self, out_rel: str) -> str:
+        """The built page of an output file like 'ko/guide/nested.md'."""
+        return (self.dir / built_path(out_rel)).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    work = tmp_path_factory.mktemp("constructs-site")
+    out = work / "out"
+    result = import_space(FIXTURES / "constructs", out)
+    (out / "ko" / PROBE_PAGE).write_text("# Probe\n\n{{ importer_probe() }}\n", encoding="utf-8")
+    navs = navs_of(out)
+    navs["ko"].append({"Probe": PROBE_PAGE})
+    config = write_scratch_config(work, out, navs, macros_module=FIXTURES / "macros_probe.py")
+    run = build(config)
+    assert run.returncode == 0, run.log
+    return Site(result, run, work / "site")
+
+
+def test_build_warns_only_about_links_the_importer_reported(site):
+    assert unexplained(site.run.warnings, site.result, {"link-outside", "anchor"}) == []
+    # ... and those reported links really are what MkDocs complains about:
+    assert len(site.run.warnings) == 3, site.run.warnings
+    assert sum("../../other-space/page.md" in w for w in site.run.warnings) == 1
+    assert sum("tabs.md#undefined" in w for w in site.run.warnings) == 1
+
+
+def test_built_pages_have_the_gitbook_structure(site):
+    compared = 0
+    for source, out_rel in site.result.outputs.items():
+        expected = gitbook_outline(source.read_text(encoding="utf-8"))
+        assert html_outline(site.html_for(out_rel)) == expected, out_rel
+        compared += bool(expected)
+    assert compared == 5  # the pages with hints, tabs, details or code
+
+
+def test_nested_page_structure_in_detail(site):
+    """Spelled out once by hand, so the outline comparison itself is checked against a known answer."""
+    assert html_outline(site.html_for("ko/guide/nested.md")) == [
+        (
+            "admonition",
+            "warning",
+            "힌",
+            [("tabs", [("Python", [("code",)]), ("Shell", [("admonition", "danger", "탭", [("code",)])])])],
+        ),
+        ("tabs", [("바깥", [("tabs", [("안쪽 A", []), ("안쪽 B", [])])])]),
+        ("details", "펼쳐 보기", [("code",)]),
+        ("admonition", "info", "목", []),
+    ]
+    page = site.html_for("ko/guide/nested.md")
+    assert '<span class="filename">mkdocs.yml</span>' in page  # {% code title=... %}
+    assert "__codelineno-" in page  # lineNumbers="true"
+    assert re.search(r'<input[^>]*>\s*<input[^>]*>\s*<div class="tabbed-labels">', page)
+
+
+def _article_text(page: str) -> str:
+    article = page[page.index("<article") : page.index("</article>")]
+    return html.unescape(re.sub(r"<[^>]+>", "", article))
+
+
+def test_macros_render_pages_and_jinja_looking_text_survives(site):
+    assert "macros rendered this page" in _article_text(site.html_for(f"ko/{PROBE_PAGE}"))
+    text = _article_text(site.html_for("ko/guide/code-and-jinja.md"))
+    for literal in [
+        "본문에 {{ user.email }} 처럼",
+        "인라인 코드 {% raw %}와 {% endraw %}, 그리고 {# 주석 #}도",
+        "{{accessToken}}",
+        'echo "${#arr[@]}"',
+        "{% raw %}\nHello {{ name }}!\n{% endraw %}",
+        "힌트 안의 템플릿: {{ project_id }}",
+        '{% hint style="info" %}\n코드 블록 안의',
+    ]:
+        assert literal in text
+    source = (FIXTURES / "constructs" / "ko" / "guide" / "code-and-jinja.md").read_text(encoding="utf-8")
+    for marker in ("{% raw %}", "{% endraw %}", "{{", "{#"):
+        assert text.count(marker) == source.count(marker), marker  # no guard tag leaks into the page
+
+
+def test_images_files_and_page_links_resolve(site):
+    reported = {d.target for d in site.result.warnings if d.target}
+    checked = 0
+    for out_rel in site.result.outputs.values():
+        page_path = built_path(out_rel)
+        page = site.html_for(out_rel)
+        article = page[page.index("<article") : page.index("</article>")]
+        for url in re.findall(r'(?:src|href)="([^"]+)"', article):
+            parts = urlsplit(html.unescape(url))
+            if parts.scheme or not parts.path or parts.path.startswith("/"):
+                continue
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(page_path), unquote(parts.path)))
+            resolved = site.dir / target
+            if resolved.is_dir():
+                resolved = resolved / "index.html"
+            if not resolved.is_file():
+                assert any(r.split("#")[0] and url.endswith(r.split("#")[0]) for r in reported), (out_rel, url)
+                continue
+            checked += 1
+    assert checked >= 20
+    assert (site.dir / "media" / "로그인-화면.png").is_file()
+    assert (site.dir / "가이드" / "시작-하기" / "index.html").is_file()
+    assert (site.dir / "en" / "media" / "diagram-1.png").is_file()
