@@ -14,6 +14,7 @@ from pathlib import Path
 from importer.anchors import Heading, heading_ids
 from importer.assets import AssetStore
 from importer.diagnostics import Diagnostic, ImportFailed, Report
+from importer.frontmatter import split_front_matter
 from importer.gitbook import Node, parse_page
 from importer.jinja_guard import protect
 from importer.links import PageRewriter
@@ -111,10 +112,16 @@ def _as_error(d: Diagnostic) -> Diagnostic:
     return Diagnostic(d.path, d.line, d.message + " (--strict)", "error", d.kind, d.target)
 
 
-def _parse_all(languages: list[Language], report: Report, progress: Progress | None) -> dict[str, dict[str, list[Node]]]:
+@dataclass
+class _Parsed:
+    front_matter: str
+    tree: list[Node]
+
+
+def _parse_all(languages: list[Language], report: Report, progress: Progress | None) -> dict[str, dict[str, _Parsed]]:
     total = sum(len(language.pages) for language in languages)
     done = 0
-    trees: dict[str, dict[str, list[Node]]] = {}
+    trees: dict[str, dict[str, _Parsed]] = {}
     for language in languages:
         trees[language.code] = {}
         for page in language.pages.values():
@@ -127,20 +134,21 @@ def _parse_all(languages: list[Language], report: Report, progress: Progress | N
             except UnicodeDecodeError as exc:
                 report.error(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})", "encoding")
                 continue
+            front_matter, text = split_front_matter(text, path, report)
             tree = parse_page(text, path, report)
             if tree is not None:
-                trees[language.code][page.src] = tree
+                trees[language.code][page.src] = _Parsed(front_matter, tree)
     return trees
 
 
-def _convert(language: Language, trees: dict[str, list[Node]], src: Path, report: Report) -> _Converted:
+def _convert(language: Language, parsed: dict[str, _Parsed], src: Path, report: Report) -> _Converted:
     headings: dict[str, list[Heading]] = {
-        rel: heading_ids(render_page(tree, Verbatim())) for rel, tree in trees.items()
+        rel: heading_ids(render_page(p.tree, Verbatim())) for rel, p in parsed.items()
     }
     assets = AssetStore()
     pages: dict[str, str] = {}
-    for rel, tree in trees.items():
+    for rel, p in parsed.items():
         page = language.pages[rel]
         rewriter = PageRewriter(language, page, src, assets, headings, report)
-        pages[page.out] = protect(render_page(tree, rewriter))
+        pages[page.out] = p.front_matter + protect(render_page(p.tree, rewriter))
     return _Converted(language, pages, assets, nav_yaml(language.nav))

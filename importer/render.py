@@ -8,6 +8,7 @@
 - file        → a link to the copied file
 - content-ref → a link titled with the target page's title
 - code        → the wrapped fence with `title="..."` and `linenums="1"`
+- `## Title <a href="#id" id="id"></a>` (GitBook's custom heading anchor) → `## Title { #id }`
 Everything else (prose, tables, lists, fences, mermaid) is kept; links, images and figures in prose
 are handed to the page's `Rewriter`.
 """
@@ -15,6 +16,7 @@ are handed to the page's `Rewriter`.
 from __future__ import annotations
 
 import posixpath
+import re
 from typing import Protocol
 
 from importer.gitbook import HINT_STYLES, Block, Node, Text
@@ -68,7 +70,7 @@ def _render(nodes: list[Node], rw: Rewriter) -> list[str]:
     previous: Block | None = None  # the previous block sibling, if nothing but blank lines came since
     for node in nodes:
         if isinstance(node, Text):
-            lines = node.lines if node.fence else rw.prose("\n".join(node.lines), node.line).split("\n")
+            lines = node.lines if node.fence else rw.prose(_heading_anchors("\n".join(node.lines)), node.line).split("\n")
             if after_block and lines and lines[0].strip() and out and out[-1].strip():
                 out.append("")
             out.extend(lines)
@@ -83,6 +85,15 @@ def _render(nodes: list[Node], rw: Rewriter) -> list[str]:
         after_block = True
         previous = node
     return out
+
+
+# GitBook writes a heading's custom anchor as an empty HTML anchor: `## Title <a href="#id" id="id"></a>`.
+_HEADING_ANCHOR = re.compile(r'^(?P<head> {0,3}#{1,6}[ \t].*?)[ \t]*<a href="#(?P<id>[^"]+)" id="(?P=id)"></a>[ \t]*$', re.M)
+
+
+def _heading_anchors(text: str) -> str:
+    """Turn GitBook's heading anchors into attr_list ids (`## Title { #id }`), which MkDocs' toc uses."""
+    return _HEADING_ANCHOR.sub(lambda m: f"{m['head']} {{ #{m['id']} }}", text)
 
 
 def _body(nodes: list[Node], rw: Rewriter) -> list[str]:

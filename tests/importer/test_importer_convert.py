@@ -6,9 +6,11 @@ import textwrap
 
 import pytest
 
+from importer import ImportFailed, import_space
 from importer.anchors import match_anchor
 from importer.assets import clean_name
 from importer.lists import reindent_lists
+from tests.importer.conftest import write_space
 
 
 def md(text: str) -> str:
@@ -449,3 +451,43 @@ def test_clean_asset_names():
     assert clean_name("image (3).png") == "image-3.png"
     assert clean_name("로그인 화면.PNG") == "로그인-화면.PNG"
     assert clean_name("(1).png") == "1.png"
+
+
+def test_front_matter_keeps_description_and_drops_gitbook_layout_keys(convert):
+    page = md("""
+        ---
+        description: 짧은 설명
+        icon: rocket
+        layout:
+          title:
+            visible: true
+        ---
+
+        # 제목
+
+        [gone](gone.md)
+        """)
+    conv = convert(page)
+    assert conv.text == "---\ndescription: 짧은 설명\n---\n\n# 제목\n\n[gone](gone.md)\n"
+    assert [d.line for d in conv.result.warnings] == [11]  # line numbers still count the front matter
+
+
+def test_invalid_front_matter_is_an_error_with_its_line(tmp_path):
+    src = write_space(tmp_path / "space", {"page.md": "---\ndescription: [unclosed\n---\n# T\n"})
+    with pytest.raises(ImportFailed) as failed:
+        import_space(src, tmp_path / "out")
+    [error] = failed.value.diagnostics
+    assert (error.path.name, error.kind) == ("page.md", "front-matter")
+    assert error.line in (2, 3)
+
+
+def test_gitbook_heading_anchor_becomes_an_attr_list_id_that_links_use(convert):
+    page = md("""
+        ## 토큰 갱신 <a href="#refresh-token" id="refresh-token"></a>
+
+        [위로](#refresh-token) [다른 페이지에서](other.md#refresh)
+        """)
+    conv = convert(page, {"other.md": '# O\n\n## Refresh <a href="#refresh" id="refresh"></a>\n'})
+    assert conv.text == "## 토큰 갱신 { #refresh-token }\n\n[위로](#refresh-token) [다른 페이지에서](other.md#refresh)\n"
+    assert conv.result.warnings == []
+    assert conv.page("other.md") == "# O\n\n## Refresh { #refresh }\n"
