@@ -58,7 +58,7 @@ Node = Text | Block
 
 @dataclass
 class _Token:
-    kind: str  # "text", "fence", "open", "close"
+    kind: str  # "text", "fence", "open", "close", "summary" (a <summary> line)
     line: int
     text: str = ""
     name: str = ""
