@@ -164,12 +164,6 @@ def _required(spec: Spec, schema: Any) -> set[str]:
 # -- rendering ----------------------------------------------------------------------------------
 
 
-def _json_for_script(data: Any) -> str:
-    """JSON that cannot close its <script> element nor start a comment inside it."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
 def _scalar_text(value: Any) -> str:
     if value is None or isinstance(value, dict | list):
         return ""
@@ -195,8 +189,10 @@ class _Console:
         op, t = self.op, self.text
         title = self.t["title"].format(method=op.method, path=op.path)
         parts = [
+            # The metadata rides in an attribute, not a <script type="application/json">: Material's
+            # instant navigation re-creates inline scripts without their type and would run it.
             f'<form class="bkc" data-operation="{escape(op.op_id)}" data-search-exclude novalidate '
-            f'aria-label="{escape(title)}">',
+            f'aria-label="{escape(title)}" data-meta="{escape(json.dumps(self.meta(), ensure_ascii=False))}">',
             f'<div class="bkc-title"><strong>{escape(title)}</strong></div>',
             self.connection(),
             f'<div class="bkc-auth"><span>{t("signed_out")}</span>'
@@ -218,9 +214,6 @@ class _Console:
             f'<span class="bkc-line">{t("idle")}</span></output>'
             f'<details class="bkc-hist"><summary>{t("history")}</summary>'
             f"<ol hidden></ol><p>{t('history_empty')}</p></details>"
-        )
-        parts.append(
-            f'<script type="application/json" class="bkc-meta">{_json_for_script(self.meta())}</script>'
         )
         parts.append("</form>")
         return "\n".join(p for p in parts if p)

@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * The in-page API console. macros/console.py renders each console as a <form data-operation> with
- * its fields, labels and a JSON metadata block; this module adds the behaviour: server and key
+ * its fields, labels and its metadata as JSON in `data-meta`; this module adds the behaviour: server and key
  * choice, token capture and refresh, sending, showing, cURL export, history and sandbox helpers.
  *
  * Secrets (API key, tokens, TOTP secret) live in sessionStorage only, scoped by server base URL, and
@@ -587,9 +587,9 @@ async function fillTotp(c) {
  * @param {HTMLFormElement} form
  */
 export function mount(form) {
-  if (form.dataset.mounted) return;
+  if (form.dataset.mounted != null || !form.dataset.meta) return;
   form.dataset.mounted = "";
-  const meta = /** @type {Meta} */ (JSON.parse(form.querySelector("script.bkc-meta")?.textContent || "{}"));
+  const meta = /** @type {Meta} */ (JSON.parse(form.dataset.meta));
   /** @type {Con} */
   const c = {
     form,
