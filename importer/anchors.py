@@ -18,27 +18,33 @@ from urllib.parse import unquote
 import markdown
 from pymdownx.slugs import slugify
 
+from importer.mdscan import fenced_spans
+
 Heading = tuple[str, str]  # (text, id)
 
 
+_MARKDOWN: markdown.Markdown | None = None
+
+
+def _markdown() -> markdown.Markdown:
+    global _MARKDOWN
+    if _MARKDOWN is None:
+        _MARKDOWN = markdown.Markdown(
+            extensions=["toc", "admonition", "attr_list", "md_in_html", "pymdownx.details", "pymdownx.tabbed"],
+            extension_configs={
+                "toc": {"slugify": slugify(case="lower")},
+                "pymdownx.tabbed": {"alternate_style": True},
+            },
+        )
+    return _MARKDOWN.reset()
+
+
 def heading_ids(text: str) -> list[Heading]:
-    md = markdown.Markdown(
-        extensions=[
-            "toc",
-            "admonition",
-            "attr_list",
-            "md_in_html",
-            "tables",
-            "pymdownx.details",
-            "pymdownx.superfences",
-            "pymdownx.tabbed",
-        ],
-        extension_configs={
-            "toc": {"slugify": slugify(case="lower")},
-            "pymdownx.tabbed": {"alternate_style": True},
-        },
-    )
-    md.convert(text)
+    # Fenced code holds no headings, and highlighting it would be most of the work: drop it first.
+    lines = text.split("\n")
+    kept = [ln for is_fence, start, end in fenced_spans(lines) if not is_fence for ln in lines[start:end]]
+    md = _markdown()
+    md.convert("\n".join(kept))
     found: list[Heading] = []
 
     def walk(tokens: list[dict]) -> None:
