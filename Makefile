@@ -43,9 +43,9 @@ test: assets browser ## the whole test suite
 bench: assets ## build time, page weight and console size
 	$(PY) scripts/bench.py
 
-import: $(VENV)/.installed ## make import SRC=path/to/gitbook OUT=path/to/output
+import: $(VENV)/.installed ## make import SRC=<gitbook space> OUT=<folder> [ARGS="--lang-map ko=ko,en=en --force"]
 	@test -n "$(SRC)" -a -n "$(OUT)" || { echo "usage: make import SRC=<gitbook space> OUT=<folder>"; exit 2; }
-	$(PY) -m importer "$(SRC)" "$(OUT)"
+	$(PY) -m importer "$(SRC)" "$(OUT)" $(ARGS)
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
