@@ -87,4 +87,4 @@ def test_no_gitbook_syntax_and_real_prose(page: Path, lang: str) -> None:
     assert not GITBOOK.search(text), f"GitBook syntax left: {GITBOOK.search(text).group(0)}"
     prose = _prose(text)
     # Korean packs more meaning per character than English.
-    assert len(prose) >= (500 if lang == "ko" else 800), f"only {len(prose)} characters of prose"
+    assert len(prose) >= (1000 if lang == "ko" else 1600), f"only {len(prose)} characters of prose"

@@ -161,3 +161,19 @@ def test_404_page_per_language(page, site_url: str, path: str, lang: str, headin
     assert response is not None and response.status == 404
     page.wait_for_function(f"document.documentElement.lang === '{lang}'")
     page.wait_for_selector(f"h1:has-text('{heading}')")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("start", "query", "expected"), [("", "리프레시", "리프레시"), ("en/", "refresh", "refresh")]
+)
+def test_search_finds_korean_and_english_words(
+    page, site_url: str, start: str, query: str, expected: str
+) -> None:
+    page.goto(site_url + start)
+    page.locator("label.md-search__icon, .md-header__button[for=__search]").first.click()
+    page.locator("input.md-search__input").fill(query)
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=15_000)
+    assert results.count() > 0
+    assert expected.lower() in page.inner_text(".md-search-result").lower()

@@ -34,19 +34,28 @@ def test_serve_reloads_page_and_spec_edits_then_stops_on_ctrl_c(page, tmp_path: 
     shutil.copytree(
         ROOT,
         work,
-        ignore=shutil.ignore_patterns(".git", ".venv", "node_modules", "site", ".sandbox", "__pycache__", ".*cache"),
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "node_modules", "site", ".sandbox", "__pycache__", ".*cache"
+        ),
     )
     (work / ".venv").symlink_to(ROOT / ".venv")
     docs_port, sandbox_port = free_port(), free_port()
     env = {**os.environ, "DOCS_PORT": str(docs_port), "SANDBOX_PORT": str(sandbox_port)}
     log = (tmp_path / "serve.log").open("w")
     proc = subprocess.Popen(
-        ["bash", "scripts/serve.sh"], cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        ["bash", "scripts/serve.sh"],
+        cwd=work,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         wait_for_port(sandbox_port, timeout=60, proc=proc)
         wait_for_port(docs_port, timeout=120, proc=proc)
-        health = httpx.get(f"http://127.0.0.1:{sandbox_port}/sandbox/health", headers={"X-API-Key": SANDBOX_KEY})
+        health = httpx.get(
+            f"http://127.0.0.1:{sandbox_port}/sandbox/health", headers={"X-API-Key": SANDBOX_KEY}
+        )
         assert health.status_code == 200
 
         page.goto(f"http://127.0.0.1:{docs_port}/{PAGE}/")
@@ -62,7 +71,8 @@ def test_serve_reloads_page_and_spec_edits_then_stops_on_ctrl_c(page, tmp_path: 
         summary = spec["paths"]["/v1/auth/email/signup"]["post"]["x-i18n"]["ko"]["summary"]
         assert summary in page.inner_text("article")
         spec_file.write_text(
-            spec_file.read_text(encoding="utf-8").replace(summary, summary + " (스펙 수정 반영)"), encoding="utf-8"
+            spec_file.read_text(encoding="utf-8").replace(summary, summary + " (스펙 수정 반영)"),
+            encoding="utf-8",
         )
         page.wait_for_selector("text=스펙 수정 반영", timeout=30_000)
     finally:
