@@ -126,9 +126,9 @@ JS_STRINGS: dict[str, dict[str, str]] = {
         "en": "Filled the token from the latest message to {to}.",
         "ko": "{to}에게 온 최근 메일의 토큰을 채웠습니다.",
     },
-    "outboxNoToken": {
-        "en": "The latest message carries no token.",
-        "ko": "최근 메일에 토큰이 없습니다.",
+    "outboxLatest": {
+        "en": "The latest message to {to} is below: its link or token finishes the flow.",
+        "ko": "{to}에게 온 최근 메일은 아래와 같습니다. 메일의 링크나 토큰으로 흐름을 마칩니다.",
     },
     "totpFilled": {
         "en": "Filled code {code}; it is valid for {s} more seconds.",

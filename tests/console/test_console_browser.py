@@ -88,9 +88,9 @@ class Keyboard(Pointer):
     """Reaches every control with Tab and works it with keys only: no clicks, no fills."""
 
     def focus(self, target: Locator, limit: int = 400) -> None:
-        target.wait_for()
+        element = target.element_handle()
         for _ in range(limit):
-            if target.evaluate("e => e === document.activeElement"):
+            if element.evaluate("e => e === document.activeElement"):
                 return
             self.page.keyboard.press("Tab")
         raise AssertionError(f"Tab never reached {target}")
@@ -162,7 +162,10 @@ def test_sign_up_then_me_then_refresh(
     ui.press(signup.locator("button[type=submit]"))
     status_line(signup, lang, 201)
     expect(signup.locator("output")).to_contain_text(js("captured", lang))
-    expect(signup.locator(".bkc-auth")).to_contain_text(email)
+    # who is signed in, and the access token's expiry counting down
+    countdown = re.escape(js("expiresIn", lang)).replace(re.escape("{t}"), r"(\d\d):(\d\d)")
+    expect(signup.locator(".bkc-auth")).to_contain_text(js("signedIn", lang, who=email))
+    expect(signup.locator(".bkc-auth")).to_contain_text(re.compile(countdown))
     signed_up = stored_auth(page, sandbox)
     assert signed_up and signed_up["who"] == email
 
@@ -196,6 +199,14 @@ def test_sign_up_then_me_then_refresh(
     assert refreshed and refreshed["accessToken"] != expired
     assert refreshed["refreshToken"] != signed_up["refreshToken"]  # rotated
 
+    # the other language's console uses the same captured token (same tab, same session)
+    other = "en" if lang == "ko" else "ko"
+    page.goto(url_of(console_site, other, "me"))
+    me = console(page, "getMe")
+    ui.press(me.locator("button[type=submit]"))
+    status_line(me, other, 200)
+    expect(me.locator("output .bkc-body")).to_contain_text(f'"email": "{email}"')
+
     # secrets: never in localStorage, never in a URL
     secrets_seen = {
         sandbox.key,
@@ -210,7 +221,7 @@ def test_sign_up_then_me_then_refresh(
     assert not [u for u in urls for s in secrets_seen if s in u]
     # the sign-out button forgets the tokens
     ui.press(me.locator("[data-act=forget]"))
-    expect(me.locator(".bkc-auth")).to_have_text(re.compile(re.escape(js("signedOut", lang))))
+    expect(me.locator(".bkc-auth")).to_have_text(re.compile(re.escape(js("signedOut", other))))
     assert stored_auth(page, sandbox) is None
 
 
@@ -517,6 +528,30 @@ def test_axe_finds_no_violations_on_the_whole_page(
     assert (
         axe_violations(new_page(color_scheme=scheme), axe_script, console_site, lang, console_sandbox) == []
     )
+
+
+def test_server_choice_and_key_defaults(console_site: str, new_page: Callable[..., Page]) -> None:
+    page = new_page()
+    page.goto(url_of(console_site, "en", "me"))
+    me = console(page, "getMe")
+    server, key = me.locator("select[name=server]"), me.locator("input[name=apiKey]")
+    # served from 127.0.0.1: the local sandbox, with its documented key
+    expect(server).to_have_value("sandbox")
+    expect(key).to_have_value("pk_sandbox_bkend_docs")
+    expect(me.locator("input[name=custom]")).to_be_hidden()
+    server.select_option("production")
+    expect(key).to_have_value("")  # a reader's own key is never guessed
+    key.fill("pk_live_reader")
+    server.select_option("custom")
+    me.locator("input[name=custom]").fill("https://api.example.com")
+    expect(key).to_have_value("")
+    server.select_option("production")
+    expect(key).to_have_value("pk_live_reader")  # remembered per server, for the session
+    page.reload()
+    me = console(page, "getMe")
+    expect(me.locator("select[name=server]")).to_have_value("production")
+    expect(me.locator("input[name=apiKey]")).to_have_value("pk_live_reader")
+    assert page.evaluate("() => localStorage.length === 0 || !JSON.stringify(localStorage).includes('pk_')")
 
 
 def test_labels_follow_the_page_language(console_site: str, new_page: Callable[..., Page]) -> None:

@@ -20,7 +20,7 @@
  *   json: any, redirect?: boolean}} Res
  * @typedef {{op: string, method: string, path: string, fields: Record<string, string>, at: number,
  *   res: Res, notes: string[]}} Entry
- * @typedef {{form: HTMLFormElement, meta: Meta, out: HTMLOutputElement, panel: HTMLElement}} Con
+ * @typedef {{form: HTMLFormElement, meta: Meta, out: HTMLOutputElement, panel: HTMLElement, busy?: boolean}} Con
  */
 
 /* ---------------------------------------------------------------- storage (session only) */
@@ -304,8 +304,9 @@ async function send(c) {
     if (!(e instanceof Problem)) throw e;
     return paintMessage(c, e.message);
   }
-  const button = form.querySelector("button[type=submit]");
-  button.disabled = true;
+  // busy, not disabled: disabling the focused button would throw a keyboard user's focus away
+  if (c.busy) return;
+  c.busy = true;
   c.out.setAttribute("aria-busy", "true");
   c.out.replaceChildren(el("span", "bkc-line", t.sending));
   /** @type {string[]} */
@@ -329,7 +330,7 @@ async function send(c) {
   } catch (e) {
     paintNetError(c, req, /** @type {Error} */ (e));
   } finally {
-    button.disabled = false;
+    c.busy = false;
     c.out.removeAttribute("aria-busy");
     broadcast();
   }
@@ -509,33 +510,36 @@ async function copyCurl(c) {
 
 /* ---------------------------------------------------------------- sandbox helpers */
 
-/** Fill the newest outbox token into every token field on the page. */
+/** Show the newest outbox message for this form's address and put its token in every token field. */
 /** @param {Con} c */
 async function outbox(c) {
   const { meta } = c;
   const { t } = meta;
   const base = baseUrl(meta);
+  const path = meta.outbox || "";
   /** @type {Req} */
-  const req = { method: "GET", url: base + meta.outbox, path: "", base, headers: { [meta.keyHeader]: apiKey(meta, base) } };
+  const req = { method: "GET", url: base + path, path, base, headers: { [meta.keyHeader]: apiKey(meta, base) } };
   let res;
   try {
     res = await call(req, undefined);
   } catch (e) {
     return paintNetError(c, req, /** @type {Error} */ (e));
   }
-  const list = res.json?.messages || res.json?.items || (Array.isArray(res.json) ? res.json : null);
-  if (!list) return paintResult(c, { op: meta.op, method: "GET", path: meta.outbox || "", fields: {}, at: 0, res, notes: [] });
+  const list = res.json?.items || (Array.isArray(res.json) ? res.json : null);
   const email = (field(c.form, "b:email") || field(c.form, "p:query:email"))?.value.trim().toLowerCase();
-  const latest = email ? list.find((/** @type {any} */ m) => String(m.to).toLowerCase() === email) : list[0];
-  const notes = [!latest ? t.outboxEmpty : latest.token ? fmt(t.outboxFilled, { to: latest.to }) : t.outboxNoToken];
+  const latest = list && (email ? list.find((/** @type {any} */ m) => String(m.to).toLowerCase() === email) : list[0]);
+  let filled = 0;
   if (latest?.token)
     for (const other of consoles) {
       const f = field(other.form, "b:token") || field(other.form, "p:query:token");
-      if (!f) continue;
+      if (!f || !other.form.isConnected) continue;
       f.value = latest.token;
       if (f.name.startsWith("b:")) bodyFromField(other.form, f);
+      filled++;
     }
-  paintResult(c, { op: meta.op, method: "GET", path: meta.outbox || "", fields: {}, at: 0, res, notes });
+  const note = !list ? [] : !latest ? [t.outboxEmpty] : [fmt(filled ? t.outboxFilled : t.outboxLatest, { to: latest.to })];
+  const shown = latest ? { ...res, json: latest } : res; // just the message, not everyone's mail
+  paintResult(c, { op: meta.op, method: "GET", path, fields: {}, at: 0, res: shown, notes: note });
 }
 
 const B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
