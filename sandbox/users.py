@@ -2,31 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from . import errors
+from . import errors, formats
 from .clock import rfc3339_ms, to_millis
 from .errors import ApiError
 from .store import IntegrityError, linked_accounts, new_id, users
 
 ROLES = ("admin", "user", "guest")
 
-# Pragmatic address check after normalization: one @, no spaces, a dotted domain of DNS labels.
-_LOCAL = r"[^\s@\"(),:;<>\[\]\\]{1,64}"
-_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-EMAIL_RE = re.compile(rf"^{_LOCAL}@{_LABEL}(?:\.{_LABEL})+$")
-
 def normalize_email(raw: Any) -> str:
     """Trimmed and lowercased (the unique index is on this form); invalid -> auth/invalid-email."""
-    if not isinstance(raw, str):
+    if not isinstance(raw, str) or not formats.is_email(raw):
         raise ApiError(errors.INVALID_EMAIL)
-    email = raw.strip().lower()
-    if len(email) > 254 or not EMAIL_RE.match(email):
-        raise ApiError(errors.INVALID_EMAIL)
-    return email
+    return formats.normalize_email(raw)
 
 
 def by_email(conn: Connection, email: str) -> Any:

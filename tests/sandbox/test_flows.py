@@ -1,0 +1,378 @@
+"""The seed flows end to end over HTTP: sign-up, sign-in, tokens, sessions, mail flows, MFA."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pyotp
+
+from tests.sandbox.conftest import PASSWORD, Api, Live, unique_email
+
+
+def error_code(response) -> str:
+    return response.json()["error"]["code"]
+
+
+def test_signup_signin_me_refresh_reuse_signout(api: Api) -> None:
+    email = unique_email()
+    r = api.post("/v1/auth/email/signup",
+                 json={"method": "password", "email": f"  {email.upper()} ", "password": PASSWORD, "name": "홍길동"})
+    assert r.status_code == 201, r.text
+    assert r.headers["cache-control"] == "no-store"
+    signup_tokens = r.json()
+    assert signup_tokens["tokenType"] == "Bearer" and signup_tokens["expiresIn"] == 3600
+
+    r = api.signin(email)
+    assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
+    tokens = r.json()
+
+    me = api.get("/v1/auth/me", token=tokens["accessToken"])
+    assert me.status_code == 200
+    assert me.json()["email"] == email  # trimmed and lowercased
+    assert me.json()["name"] == "홍길동" and me.json()["emailVerified"] is False
+
+    r = api.post("/v1/auth/refresh", json={"refreshToken": tokens["refreshToken"]})
+    assert r.status_code == 200, r.text
+    rotated = r.json()
+    assert rotated["refreshToken"] != tokens["refreshToken"]
+    assert api.get("/v1/auth/me", token=rotated["accessToken"]).status_code == 200
+
+    # Presenting the spent refresh token again is treated as theft: the whole session ends.
+    r = api.post("/v1/auth/refresh", json={"refreshToken": tokens["refreshToken"]})
+    assert r.status_code == 401 and error_code(r) == "auth/invalid-refresh-token"
+    r = api.post("/v1/auth/refresh", json={"refreshToken": rotated["refreshToken"]})
+    assert r.status_code == 401 and error_code(r) == "auth/invalid-refresh-token"
+    r = api.get("/v1/auth/me", token=rotated["accessToken"])
+    assert r.status_code == 401 and error_code(r) == "auth/invalid-token"
+
+    # The sign-up session is a separate one and still works; signing out ends it.
+    assert api.get("/v1/auth/me", token=signup_tokens["accessToken"]).status_code == 200
+    r = api.post("/v1/auth/signout", token=signup_tokens["accessToken"])
+    assert r.status_code == 200 and r.json() == {"message": "Signed out successfully"}
+    r = api.get("/v1/auth/me", token=signup_tokens["accessToken"])
+    assert r.status_code == 401 and error_code(r) == "auth/invalid-token"
+    r = api.post("/v1/auth/refresh", json={"refreshToken": signup_tokens["refreshToken"]})
+    assert r.status_code == 401 and error_code(r) == "auth/invalid-refresh-token"
+
+
+def test_duplicate_email_and_same_answer_for_unknown_email_or_wrong_password(api: Api) -> None:
+    acc = api.signup()
+    r = api.post("/v1/auth/email/signup",
+                 json={"method": "password", "email": acc.email.upper(), "password": PASSWORD, "name": "Again"})
+    assert r.status_code == 409 and error_code(r) == "auth/email-already-exists"
+
+    wrong = api.signin(acc.email, "Wrong-password-1")
+    unknown = api.signin(unique_email("nobody"), PASSWORD)
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json() == unknown.json()
+    assert error_code(wrong) == "auth/invalid-credentials"
+
+
+def test_password_is_nfkc_normalized(api: Api) -> None:
+    # U+FF21 (fullwidth A) and "ﬁ" normalize to "A" and "fi" under NFKC.
+    acc = api.signup(password="\uff21bc-\ufb01ne-Passw0rd")
+    assert api.signin(acc.email, "Abc-fine-Passw0rd").status_code == 200
+
+
+def test_signup_confirmation_via_outbox(api: Api) -> None:
+    acc = api.signup()
+    [message] = api.outbox(acc.email, "signup-confirmation")
+    assert message["to"] == acc.email and message["token"] in message["link"]
+    link = urlsplit(message["link"])
+    assert link.path == "/v1/auth/signup/email/confirm"
+
+    r = api.get(link.path, params=parse_qs(link.query))
+    assert r.status_code == 200 and r.json() == {"verified": True, "email": acc.email}
+    assert api.get("/v1/auth/me", token=acc.token).json()["emailVerified"] is True
+
+    again = api.get(link.path, params=parse_qs(link.query))  # single use
+    assert again.status_code == 404 and error_code(again) == "auth/verification-token-not-found"
+    r = api.post("/v1/auth/signup/email/resend", json={"email": acc.email})
+    assert r.status_code == 400 and error_code(r) == "auth/already-verified"
+
+
+def test_signup_confirmation_redirects_with_callback(api: Api) -> None:
+    acc = api.signup()
+    callback = "http://localhost:3000/verified"
+    r = api.post("/v1/auth/signup/email/resend", json={"email": acc.email, "callbackUrl": callback})
+    assert r.status_code == 200 and r.json() == {"message": "Verification email sent", "email": acc.email}
+    first, older = api.outbox(acc.email, "signup-confirmation")[:2]
+    # The newest link replaced the one mailed at sign-up.
+    stale = urlsplit(older["link"])
+    r = api.get(stale.path, params={**parse_qs(stale.query), "callbackUrl": callback}, follow_redirects=False)
+    assert r.status_code == 302
+    assert r.headers["location"].startswith(callback + "?verified=false")
+    assert "error=auth%2Fverification-token-not-found" in r.headers["location"]
+
+    link = urlsplit(first["link"])
+    r = api.get(link.path, params=parse_qs(link.query), follow_redirects=False)
+    assert r.status_code == 302
+    assert r.headers["location"] == f"{callback}?verified=true&email={acc.email.replace('@', '%40')}"
+
+    # A redirect target the sandbox never mailed and does not trust is refused, not followed.
+    r = api.get(link.path, params={**parse_qs(link.query), "callbackUrl": "https://evil.example.net/x"},
+                follow_redirects=False)
+    assert r.status_code == 400 and error_code(r) == "common/invalid-request"
+
+
+def test_unknown_address_gets_the_same_answer_and_no_mail(api: Api) -> None:
+    email = unique_email("ghost")
+    for path in ("/v1/auth/signup/email/resend", "/v1/auth/password/reset/request",
+                 "/v1/auth/email/verify/resend"):
+        r = api.post(path, json={"email": email})
+        assert r.status_code == 200, (path, r.text)
+    r = api.post("/v1/auth/email/signin",
+                 json={"method": "magiclink", "email": email, "callbackUrl": "http://localhost:3000/cb"})
+    assert r.status_code == 200
+    assert api.outbox(email) == []
+
+
+def test_password_reset_via_outbox(api: Api) -> None:
+    acc = api.signup()
+    other_session = api.signin(acc.email).json()
+    r = api.post("/v1/auth/password/reset/request", json={"email": acc.email})
+    assert r.status_code == 200
+    assert r.json() == {"message": "If the email is registered, a password reset link has been sent"}
+    [mail] = api.outbox(acc.email, "password-reset")
+
+    r = api.post("/v1/auth/password/reset/confirm",
+                 json={"email": acc.email, "token": mail["token"], "newPassword": PASSWORD})
+    assert r.status_code == 400 and error_code(r) == "auth/same-as-previous-password"
+    r = api.post("/v1/auth/password/reset/confirm",
+                 json={"email": acc.email, "token": mail["token"], "newPassword": "short"})
+    assert r.status_code == 400 and error_code(r) == "auth/invalid-password-format"
+    r = api.post("/v1/auth/password/reset/confirm",
+                 json={"email": unique_email(), "token": mail["token"], "newPassword": "Brand-new-Passw0rd"})
+    assert r.status_code == 404 and error_code(r) == "auth/verification-token-not-found"  # bound to the address
+
+    r = api.post("/v1/auth/password/reset/confirm",
+                 json={"email": acc.email, "token": mail["token"], "newPassword": "Brand-new-Passw0rd"})
+    assert r.status_code == 200 and r.json() == {"message": "Password has been reset successfully"}
+    assert api.signin(acc.email).status_code == 401
+    assert api.signin(acc.email, "Brand-new-Passw0rd").status_code == 200
+    # Every session ended; the token works once.
+    assert api.get("/v1/auth/me", token=other_session["accessToken"]).status_code == 401
+    r = api.post("/v1/auth/password/reset/confirm",
+                 json={"email": acc.email, "token": mail["token"], "newPassword": "Another-Passw0rd"})
+    assert r.status_code == 404 and error_code(r) == "auth/verification-token-not-found"
+
+
+def test_reset_token_expires(live: Live) -> None:
+    api = live.api
+    acc = api.signup()
+    api.post("/v1/auth/password/reset/request", json={"email": acc.email})
+    [mail] = api.outbox(acc.email, "password-reset")
+    live.clock.advance(24 * 3600 + 1)
+    r = api.post("/v1/auth/password/reset/confirm",
+                 json={"email": acc.email, "token": mail["token"], "newPassword": "Brand-new-Passw0rd"})
+    assert r.status_code == 401 and error_code(r) == "auth/verification-token-expired"
+
+
+def test_change_password_keeps_this_session_and_ends_others(api: Api) -> None:
+    acc = api.signup()
+    other = api.signin(acc.email).json()
+    r = api.post("/v1/auth/password/change", token=acc.token,
+                 json={"currentPassword": "Not-the-password", "newPassword": "Changed-Passw0rd"})
+    assert r.status_code == 401 and error_code(r) == "auth/invalid-password"
+    r = api.post("/v1/auth/password/change", token=acc.token,
+                 json={"currentPassword": PASSWORD, "newPassword": PASSWORD})
+    assert r.status_code == 400 and error_code(r) == "auth/same-as-previous-password"
+    r = api.post("/v1/auth/password/change", token=acc.token,
+                 json={"currentPassword": PASSWORD, "newPassword": "Changed-Passw0rd"})
+    assert r.status_code == 200 and r.json() == {"message": "Password changed successfully"}
+    assert api.get("/v1/auth/me", token=acc.token).status_code == 200
+    assert api.get("/v1/auth/me", token=other["accessToken"]).status_code == 401
+    assert api.signin(acc.email, "Changed-Passw0rd").status_code == 200
+
+
+def test_weak_password_is_refused(api: Api) -> None:
+    r = api.post("/v1/auth/email/signup",
+                 json={"method": "password", "email": unique_email(), "password": "password123", "name": "W"})
+    assert r.status_code == 400 and error_code(r) == "auth/weak-password"
+
+
+def test_magic_link_sign_up_and_sign_in(api: Api) -> None:
+    email = unique_email("magic")
+    callback = "http://localhost:3000/auth/callback"
+    r = api.post("/v1/auth/email/signup", json={"method": "magiclink", "email": email, "callbackUrl": callback})
+    assert r.status_code == 201 and r.json()["email"] == email
+    [mail] = api.outbox(email, "magic-link")
+    assert mail["link"] == f"{callback}?token={mail['token']}&email={email.replace('@', '%40')}"
+
+    done = {"method": "magiclink", "email": email, "token": mail["token"]}
+    r = api.post("/v1/auth/email/signin", json=done)
+    assert r.status_code == 200, r.text
+    me = api.get("/v1/auth/me", token=r.json()["accessToken"]).json()
+    assert me["email"] == email and me["emailVerified"] is True
+    r = api.post("/v1/auth/email/signin", json=done)
+    assert r.status_code == 404 and error_code(r) == "auth/verification-token-not-found"
+
+    r = api.post("/v1/auth/email/signin", json={"method": "magiclink", "email": email, "callbackUrl": callback})
+    assert r.status_code == 200
+    newest = api.outbox(email, "magic-link")[0]
+    assert newest["token"] != mail["token"]
+    assert api.post("/v1/auth/email/signin",
+                    json={**done, "token": newest["token"]}).status_code == 200
+
+
+def test_magic_link_expires_after_15_minutes(live: Live) -> None:
+    api = live.api
+    email = unique_email("magic")
+    api.post("/v1/auth/email/signup",
+             json={"method": "magiclink", "email": email, "callbackUrl": "http://localhost:3000/cb"})
+    [mail] = api.outbox(email, "magic-link")
+    live.clock.advance(15 * 60 + 1)
+    r = api.post("/v1/auth/email/signin", json={"method": "magiclink", "email": email, "token": mail["token"]})
+    assert r.status_code == 401 and error_code(r) == "auth/verification-token-expired"
+
+
+def test_contact_email_verification_via_outbox(api: Api) -> None:
+    acc = api.signup()
+    contact = unique_email("contact")
+    r = api.post("/v1/auth/email/verify/send", token=acc.token,
+                 json={"email": contact, "callbackUrl": "http://localhost:3000/verify"})
+    assert r.status_code == 200 and r.json()["email"] == contact
+    r = api.post("/v1/auth/email/verify/resend", json={"email": contact})
+    assert r.status_code == 200
+    first, second = api.outbox(contact, "email-verification")[:2][::-1]
+    assert first["token"] != second["token"]
+    assert second["link"].startswith("http://localhost:3000/verify?token=")
+
+    stale = api.post("/v1/auth/email/verify/confirm", json={"email": contact, "token": first["token"]})
+    assert stale.status_code == 404 and error_code(stale) == "auth/verification-token-not-found"
+    r = api.post("/v1/auth/email/verify/confirm", json={"email": contact, "token": second["token"]})
+    assert r.status_code == 200 and r.json() == {"message": "Email verified successfully", "verified": True}
+    r = api.post("/v1/auth/email/verify/send", token=acc.token, json={"email": contact})
+    assert r.status_code == 400 and error_code(r) == "auth/already-verified"
+
+    # The sign-in address can be verified the same way.
+    r = api.post("/v1/auth/email/verify/send", token=acc.token, json={"email": acc.email})
+    assert r.status_code == 200
+    token = api.outbox(acc.email, "email-verification")[0]["token"]
+    assert api.post("/v1/auth/email/verify/confirm", json={"email": acc.email, "token": token}).status_code == 200
+    assert api.get("/v1/auth/me", token=acc.token).json()["emailVerified"] is True
+
+
+def test_mfa_enable_confirm_and_sign_in_with_code(live: Live) -> None:
+    api, clock = live.api, live.clock
+    acc = api.signup()
+    r = api.post("/v1/auth/mfa/enable", token=acc.token, json={"password": "wrong-password"})
+    assert r.status_code == 401 and error_code(r) == "auth/invalid-password"
+    r = api.post("/v1/auth/mfa/confirm", token=acc.token, json={"code": "123456"})
+    assert r.status_code == 400 and error_code(r) == "auth/mfa-not-enabled"
+
+    r = api.post("/v1/auth/mfa/enable", token=acc.token, json={"password": PASSWORD})
+    assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
+    setup = r.json()
+    assert setup["qrCodeUrl"].startswith("otpauth://totp/") and len(setup["backupCodes"]) == 10
+    totp = pyotp.TOTP(setup["secret"])
+
+    # Not on until confirmed.
+    assert api.signin(acc.email).status_code == 200
+    r = api.post("/v1/auth/mfa/confirm", token=acc.token, json={"code": totp.at(clock.now() + 300)})
+    assert r.status_code == 401 and error_code(r) == "auth/invalid-mfa-code"
+    r = api.post("/v1/auth/mfa/confirm", token=acc.token, json={"code": totp.at(clock.now())})
+    assert r.status_code == 200 and r.json() == {"backupCodes": setup["backupCodes"]}
+    assert api.get("/v1/auth/me", token=acc.token).json()["mfaEnabled"] is True
+    r = api.post("/v1/auth/mfa/enable", token=acc.token, json={"password": PASSWORD})
+    assert r.status_code == 409 and error_code(r) == "auth/mfa-already-enabled"
+
+    r = api.signin(acc.email)
+    assert r.status_code == 403 and error_code(r) == "auth/mfa-required"
+    r = api.signin(acc.email, mfaCode="000000" if totp.at(clock.now()) != "000000" else "111111")
+    assert r.status_code == 401 and error_code(r) == "auth/invalid-mfa-code"
+
+    clock.advance(30)  # the confirm code's time step is spent; use the next one
+    code = totp.at(clock.now())
+    r = api.signin(acc.email, mfaCode=code)
+    assert r.status_code == 200, r.text
+    replay = api.signin(acc.email, mfaCode=code)
+    assert replay.status_code == 401 and error_code(replay) == "auth/invalid-mfa-code"
+
+    backup = setup["backupCodes"][0]
+    assert api.signin(acc.email, mfaCode=backup).status_code == 200
+    r = api.signin(acc.email, mfaCode=backup)
+    assert r.status_code == 401 and error_code(r) == "auth/invalid-mfa-code"
+
+    # A magic link alone is one factor: an MFA account has to use the password and a code.
+    r = api.post("/v1/auth/email/signin",
+                 json={"method": "magiclink", "email": acc.email, "callbackUrl": "http://localhost:3000/cb"})
+    token = api.outbox(acc.email, "magic-link")[0]["token"]
+    r = api.post("/v1/auth/email/signin", json={"method": "magiclink", "email": acc.email, "token": token})
+    assert r.status_code == 403 and error_code(r) == "auth/mfa-required"
+
+    r = api.post("/v1/auth/mfa/disable", token=acc.token, json={"password": PASSWORD, "code": backup})
+    assert r.status_code == 401 and error_code(r) == "auth/invalid-mfa-code"
+    r = api.post("/v1/auth/mfa/disable", token=acc.token, json={"password": PASSWORD, "code": setup["backupCodes"][1]})
+    assert r.status_code == 200 and r.json() == {}
+    assert api.signin(acc.email).status_code == 200
+    r = api.post("/v1/auth/mfa/disable", token=acc.token, json={"password": PASSWORD})
+    assert r.status_code == 400 and error_code(r) == "auth/mfa-not-enabled"
+
+
+def test_sessions_list_and_revoke(api: Api) -> None:
+    acc = api.signup()
+    phone = api.post("/v1/auth/email/signin",
+                     json={"method": "password", "email": acc.email, "password": PASSWORD},
+                     headers={"User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) "
+                                            "AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/604.1"}
+                     ).json()
+    r = api.get("/v1/auth/sessions", token=acc.token)
+    assert r.status_code == 200
+    sessions = r.json()
+    assert len(sessions) == 2 and sum(s["current"] for s in sessions) == 1
+    mobile = next(s for s in sessions if not s["current"])
+    assert mobile["device"] == "Safari on iPhone" and mobile["ip"] == "127.0.0.1"
+
+    r = api.delete(f"/v1/auth/sessions/{mobile['id']}", token=acc.token)
+    assert r.status_code == 200 and r.json() == {"message": "Session revoked successfully"}
+    assert api.get("/v1/auth/me", token=phone["accessToken"]).status_code == 401
+    r = api.post("/v1/auth/refresh", json={"refreshToken": phone["refreshToken"]})
+    assert r.status_code == 401
+    r = api.delete(f"/v1/auth/sessions/{mobile['id']}", token=acc.token)
+    assert r.status_code == 404 and error_code(r) == "auth/session-not-found"
+    # Someone else's session is "not found" too.
+    stranger = api.signup()
+    stranger_sid = api.get("/v1/auth/sessions", token=stranger.token).json()[0]["id"]
+    r = api.delete(f"/v1/auth/sessions/{stranger_sid}", token=acc.token)
+    assert r.status_code == 404
+    assert len(api.get("/v1/auth/sessions", token=acc.token).json()) == 1
+
+
+def test_session_ends_after_seven_idle_days(live: Live) -> None:
+    api = live.api
+    acc = api.signup()
+    live.clock.advance(6 * 24 * 3600)
+    r = api.post("/v1/auth/refresh", json={"refreshToken": acc.tokens["refreshToken"]})
+    assert r.status_code == 200
+    live.clock.advance(7 * 24 * 3600 + 1)
+    r = api.post("/v1/auth/refresh", json={"refreshToken": r.json()["refreshToken"]})
+    assert r.status_code == 401 and error_code(r) == "auth/session-expired"
+
+
+def test_switch_organization_rotates_the_refresh_token(api: Api) -> None:
+    acc = api.signup()
+    org = "6651d5f6c9b1f2a3d4e5f904"
+    r = api.post("/v1/auth/switch-organization", token=acc.token, json={"organizationId": org})
+    assert r.status_code == 200, r.text
+    scoped = r.json()
+    import jwt
+
+    assert jwt.decode(scoped["accessToken"], options={"verify_signature": False})["org"] == org
+    assert api.get("/v1/auth/me", token=scoped["accessToken"]).status_code == 200
+    r = api.post("/v1/auth/refresh", json={"refreshToken": scoped["refreshToken"]})
+    assert r.status_code == 200
+    assert jwt.decode(r.json()["accessToken"], options={"verify_signature": False})["org"] == org
+
+
+def test_withdraw_deletes_the_account(api: Api) -> None:
+    acc = api.signup()
+    r = api.delete("/v1/auth/withdraw", token=acc.token)
+    assert r.status_code == 200 and r.json() == {"message": "Account deleted successfully"}
+    r = api.get("/v1/auth/me", token=acc.token)
+    assert r.status_code == 404 and error_code(r) == "auth/user-not-found"
+    assert api.get("/v1/auth/sessions", token=acc.token).status_code == 401
+    assert api.signin(acc.email).status_code == 401
+    # The address is free again.
+    assert api.post("/v1/auth/email/signup", json={"method": "password", "email": acc.email, "password": PASSWORD,
+                                                  "name": "Back"}).status_code == 201
