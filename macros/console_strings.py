@@ -60,6 +60,12 @@ JS_STRINGS: dict[str, dict[str, str]] = {
     "status": {"en": "Status {status} · {ms} ms", "ko": "상태 {status} · {ms}ms"},
     "headers": {"en": "Response headers", "ko": "응답 헤더"},
     "body": {"en": "Response body", "ko": "응답 본문"},
+    "redirect": {
+        "en": "The server answered with a redirect; the browser does not show where it leads. "
+        "Copy as cURL to see the Location header.",
+        "ko": "서버가 리다이렉트로 응답했습니다. 브라우저는 이동할 주소를 보여 주지 않으므로 cURL로 복사해 "
+        "Location 헤더를 확인합니다.",
+    },
     "emptyBody": {"en": "(empty body)", "ko": "(본문 없음)"},
     "refreshed": {
         "en": "The access token had expired: the console refreshed it and sent the request again.",

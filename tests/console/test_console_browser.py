@@ -416,6 +416,35 @@ def test_outbox_helper_finishes_a_password_reset(
     assert r.status_code == 200, r.text
 
 
+def test_outbox_token_fills_a_query_parameter_and_a_redirect_is_explained(
+    console_site: str, console_sandbox: Sandbox, new_page: Callable[..., Page]
+) -> None:
+    sandbox = console_sandbox
+    email = fresh_email("confirm")
+    tokens = sign_up_by_api(sandbox, email)  # the sandbox mails a sign-up confirmation
+    page = new_page()
+    ui = Pointer(page)
+    page.goto(url_of(console_site, "ko", "confirm"))
+    confirm = console(page, "confirmSignUpEmail")
+    use_sandbox(ui, confirm, sandbox)
+    ui.type(confirm.locator("input[name='p:query:email']"), email)
+    ui.press(confirm.locator("[data-act=outbox]"))
+    expect(confirm.locator("output")).to_contain_text(js("outboxFilled", "ko", to=email))
+    mail = httpx.get(
+        f"{sandbox.url}/sandbox/outbox", params={"email": email}, headers={"X-API-Key": sandbox.key}
+    )
+    expect(confirm.locator("input[name='p:query:token']")).to_have_value(mail.json()["items"][0]["token"])
+    # the example's callbackUrl makes the sandbox answer 302, which a browser cannot follow for us
+    expect(confirm.locator("input[name='p:query:callbackUrl']")).not_to_have_value("")
+    ui.press(confirm.locator("button[type=submit]"))
+    expect(confirm.locator("output")).to_contain_text(js("redirect", "ko"))
+    me = httpx.get(
+        f"{sandbox.url}/v1/auth/me",
+        headers={"X-API-Key": sandbox.key, "Authorization": f"Bearer {tokens['accessToken']}"},
+    )
+    assert me.json()["emailVerified"] is True
+
+
 def test_totp_helper_confirms_mfa(
     console_site: str, console_sandbox: Sandbox, new_page: Callable[..., Page]
 ) -> None:

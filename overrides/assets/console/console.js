@@ -356,7 +356,7 @@ function paintResult(c, { res, notes }) {
   const ok = res.status >= 200 && res.status < 300;
   const status = res.redirect ? "3xx" : (res.status + " " + res.statusText).trim();
   const parts = [el("span", "bkc-line bkc-status " + (ok ? "bkc-ok" : "bkc-bad"), fmt(t.status, { status, ms: res.ms }))];
-  for (const n of notes) parts.push(el("span", "bkc-line", n));
+  for (const n of res.redirect ? [...notes, t.redirect] : notes) parts.push(el("span", "bkc-line", n));
   const code = errorCode(res);
   if (typeof code === "string" && /^[a-z-]+\/[a-z0-9-]+$/.test(code)) {
     const a = /** @type {HTMLAnchorElement} */ (el("a", "bkc-line", fmt(t.errorDoc, { code })));
