@@ -37,7 +37,7 @@ class _Site:
         self.nav = config.get("nav")
         self._spec: Spec | None = None
         self._index: pages.PageIndex | None = None
-        self._anchored: set[tuple[str, str]] = set()  # (page, operationId)
+        self._anchored: set[tuple[str, str]] = set()  # (page, operationId or error code)
 
     @property
     def spec(self) -> Spec:
@@ -85,10 +85,10 @@ class _Site:
         m = re.search(rf"\b{name}\({first}", text)
         return text.count("\n", 0, m.start()) + 1 if m else None
 
-    def claim_anchor(self, op_id: str) -> bool:
-        """True the first time an operation is documented on the current page: that call carries
-        the `#<operationid>` anchor `endpoint_table` links to."""
-        key = (self.page_path, op_id)
+    def claim_anchor(self, name: str) -> bool:
+        """True the first time an operation is documented (or an error code listed) on the current
+        page: that call carries the anchor other pages link to; ids stay unique."""
+        key = (self.page_path, name)
         if key in self._anchored:
             return False
         self._anchored.add(key)
@@ -101,10 +101,16 @@ class _Site:
         return pages.relative_link(self.page_path, target, self.spec.operation(op_id).anchor)
 
     def catalog_link(self) -> str | None:
-        target = self.index.catalog.get(self.lang)
+        target = self.index.catalog_page(self.lang)
         if target is None or target == self.page_path:
             return None
         return pages.relative_link(self.page_path, target)
+
+    def code_link(self, code: str) -> str | None:
+        target = self.index.catalog_page(self.lang, code)
+        if target is None:
+            return None
+        return pages.relative_link(self.page_path, target, pages.code_anchor(code))
 
 
 def _render_console(spec: Spec, op_id: str, lang: str, example: str | None) -> str:
@@ -162,7 +168,7 @@ def define_env(env: Any) -> None:
         return tables.response_table(site.spec, operation_id, site.lang)
 
     def error_table(operation_id: str) -> str:
-        return tables.error_table(site.spec, operation_id, site.lang, site.catalog_link())
+        return tables.error_table(site.spec, operation_id, site.lang, site.catalog_link(), site.code_link)
 
     def code_samples(operation_id: str, example: str | None = None) -> str:
         return samples.code_samples(site.spec, operation_id, site.lang, example)
@@ -190,7 +196,7 @@ def define_env(env: Any) -> None:
             f"{sub} {ui('h.response', lang)} {{ #{a}-response }}",
             tables.response_table(spec, operation_id, lang),
             f"{sub} {ui('h.errors', lang)} {{ #{a}-errors }}",
-            tables.error_table(spec, operation_id, lang, site.catalog_link()),
+            tables.error_table(spec, operation_id, lang, site.catalog_link(), site.code_link),
             f"{sub} {ui('h.samples', lang)} {{ #{a}-samples }}",
             samples.code_samples(spec, operation_id, lang, example),
             f"{sub} {ui('h.console', lang)} {{ #{a}-console }}",
@@ -199,7 +205,7 @@ def define_env(env: Any) -> None:
         return "\n\n".join(parts)
 
     def error_catalog(prefix: str | None = None) -> str:
-        return tables.error_catalog(site.spec, site.lang, prefix)
+        return tables.error_catalog(site.spec, site.lang, prefix, lambda code: site.claim_anchor(f"error:{code}"))
 
     def schema_table(name: str) -> str:
         return tables.schema_table(site.spec, name, site.lang)

@@ -2,8 +2,9 @@
 
 Before pages render, every page of each language folder is scanned (in nav order, then the pages
 outside the nav) for the calls that document an operation: `operation(...)`, `api_console(...)` and
-`request_table(...)`. The first page per language wins; `endpoint_table` links there. The page
-that calls `error_catalog(...)` is remembered too, so error tables can point to it.
+`request_table(...)`. The first page per language wins; `endpoint_table` links there. The pages
+that call `error_catalog(...)` (and with which prefix) are remembered too, so error tables can link
+each code to its row.
 
 Links are relative `.md` links inside one language folder, so MkDocs' strict link and anchor
 validation checks them (cross-language relative links would not resolve).
@@ -22,7 +23,7 @@ DOCUMENTING_MACROS = ("operation", "api_console", "request_table")
 _CALL = re.compile(
     r"\b(" + "|".join(DOCUMENTING_MACROS) + r")\(\s*(?:operation_id\s*=\s*)?[\"']([A-Za-z0-9_]+)[\"']"
 )
-_CATALOG = re.compile(r"\berror_catalog\(\s*\)")
+_CATALOG = re.compile(r"\berror_catalog\(\s*(?:prefix\s*=\s*)?(?:[\"']([^\"']*)[\"'])?\s*\)")
 
 
 def nav_paths(nav: Any) -> list[str]:
@@ -53,11 +54,18 @@ def documented_calls(markdown: str) -> list[tuple[str, str]]:
 class PageIndex:
     # language -> operationId -> page path inside the language folder ("authentication/x.md")
     documented: dict[str, dict[str, str]] = field(default_factory=dict)
-    # language -> page path of the full error catalog (`error_catalog()` without a prefix)
-    catalog: dict[str, str] = field(default_factory=dict)
+    # language -> [(page path, prefix or None)] of each `error_catalog(...)` call, in nav order
+    catalogs: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)
 
     def page_for(self, lang: str, op_id: str) -> str | None:
         return self.documented.get(lang, {}).get(op_id)
+
+    def catalog_page(self, lang: str, code: str | None = None) -> str | None:
+        """The first page listing `code` (any catalog page when None)."""
+        for page, prefix in self.catalogs.get(lang, []):
+            if code is None or prefix is None or code.startswith(prefix):
+                return page
+        return None
 
 
 def scan(docs_dir: Path, nav: Any, languages: Iterable[str]) -> PageIndex:
@@ -74,10 +82,15 @@ def scan(docs_dir: Path, nav: Any, languages: Iterable[str]) -> PageIndex:
             text = (root / page).read_text(encoding="utf-8")
             for _, op_id in documented_calls(text):
                 docs.setdefault(op_id, page)
-            if lang not in index.catalog and _CATALOG.search(text):
-                index.catalog[lang] = page
+            for m in _CATALOG.finditer(text):
+                index.catalogs.setdefault(lang, []).append((page, m.group(1)))
         index.documented[lang] = docs
     return index
+
+
+def code_anchor(code: str) -> str:
+    """Row id of an error code in the catalog: `auth/token-expired` -> `auth-token-expired`."""
+    return re.sub(r"[^a-z0-9-]+", "-", code.lower()).strip("-")
 
 
 def relative_link(from_page: str, to_page: str, anchor: str = "") -> str:

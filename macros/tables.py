@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .i18n import duration, has_ui, localized, ui
+from .pages import code_anchor
 from .spec import Operation, Spec, UnknownName
 
 # -- cells ---------------------------------------------------------------------------------------
@@ -409,28 +410,47 @@ def response_table(spec: Spec, op_id: str, lang: str) -> str:
 # -- errors --------------------------------------------------------------------------------------
 
 
-def error_table(spec: Spec, op_id: str, lang: str, catalog_link: str | None = None) -> str:
-    """The operation's own error codes (`x-errors`), in the order a reader meets them. Errors
-    common to every operation are not repeated; `catalog_link` points to where they are."""
+def error_table(
+    spec: Spec,
+    op_id: str,
+    lang: str,
+    catalog_link: str | None = None,
+    code_link: Callable[[str], str | None] = lambda code: None,
+) -> str:
+    """The operation's own error codes (`x-errors`), in the order a reader meets them, each linked
+    to its catalog row when `code_link` knows one. Errors common to every operation are not
+    repeated; `catalog_link` points to where they are."""
     op = spec.operation(op_id)
     rows = []
     for code_name in op.data.get("x-errors") or []:
         entry = spec.error_code(code_name)
-        rows.append([str(entry["status"]), code(code_name), localized(entry, "description", lang)])
+        url = code_link(code_name)
+        shown = f"[{code(code_name)}]({url})" if url else code(code_name)
+        rows.append([str(entry["status"]), shown, localized(entry, "description", lang)])
     parts = [table([ui(k, lang) for k in ("status", "code", "description")], rows) if rows else ui("no_errors", lang)]
     if catalog_link:
         parts.append(ui("common_errors", lang, link=catalog_link))
     return "\n\n".join(parts)
 
 
-def error_catalog(spec: Spec, lang: str, prefix: str | None = None) -> str:
+def error_catalog(
+    spec: Spec, lang: str, prefix: str | None = None, claim_id: Callable[[str], bool] = lambda code: True
+) -> str:
+    """Every error code (or those starting with `prefix`). A row carries the id
+    `auth-token-expired` for `auth/token-expired`, so pages can link to a code, unless
+    `claim_id(code)` says the page already has that id."""
     codes = spec.error_codes
     chosen = [c for c in codes if prefix is None or c.startswith(prefix)]
     if not chosen:
         prefixes = sorted({c.split("/", 1)[0] + "/" for c in codes})
         raise UnknownName("error code prefix", prefix, prefixes)
     rows = [
-        [code(c), str(codes[c]["status"]), localized(codes[c], "message", lang), localized(codes[c], "description", lang)]
+        [
+            (f'<span id="{code_anchor(c)}"></span>' if claim_id(c) else "") + code(c),
+            str(codes[c]["status"]),
+            localized(codes[c], "message", lang),
+            localized(codes[c], "description", lang),
+        ]
         for c in chosen
     ]
     return table([ui(k, lang) for k in ("code", "status", "message", "description")], rows)

@@ -38,6 +38,9 @@ CASES: dict[str, Callable[[Spec, str], str]] = {
     "response_table-listSessions": lambda s, lang: tables.response_table(s, "listSessions", lang),
     "response_table-listUsers": lambda s, lang: tables.response_table(s, "listUsers", lang),
     "error_table-emailSignUp": lambda s, lang: tables.error_table(s, "emailSignUp", lang, "../reference/errors.md"),
+    "error_table-emailSignUp-linked": lambda s, lang: tables.error_table(
+        s, "emailSignUp", lang, "../errors.md", lambda code: f"../errors.md#{code.replace('/', '-')}"
+    ),
     "error_table-listSessions": lambda s, lang: tables.error_table(s, "listSessions", lang),
     "error_catalog": lambda s, lang: tables.error_catalog(s, lang),
     "error_catalog-user": lambda s, lang: tables.error_catalog(s, lang, "user/"),

@@ -22,6 +22,7 @@ class Page(HTMLParser):
         self.tables: list[dict[str, list]] = []
         self.tab_groups: list[list[str]] = []
         self.ids: set[str] = set()
+        self.id_list: list[str] = []
         self.links: list[str] = []
         self._cell: list[str] | None = None
         self._row: list[str] | None = None
@@ -34,6 +35,7 @@ class Page(HTMLParser):
         a = dict(attrs)
         if a.get("id"):
             self.ids.add(a["id"] or "")
+            self.id_list.append(a["id"] or "")
         if tag == "a" and a.get("href"):
             self.links.append(a["href"] or "")
         if tag in ("input", "br", "img", "meta", "link", "hr"):
@@ -136,10 +138,22 @@ def test_endpoint_table_links_to_the_documenting_page(mini_site: ScratchSite, la
 def test_error_table_points_to_the_catalog(mini_site: ScratchSite, lang_prefix: str) -> None:
     signup = page(mini_site, f"{lang_prefix}guide/signup")
     assert "../../errors/" in signup.links
+    # each code of the operation links to its row of the catalog
+    assert "../../errors/#auth-invalid-email" in signup.links
+    assert "../../errors/#auth-email-already-exists" in signup.links
     errors = page(mini_site, f"{lang_prefix}errors")
     codes = [r[0] for r in errors.tables[0]["rows"]]
     assert "auth/invalid-email" in codes and "user/forbidden" in codes
+    assert {"auth-invalid-email", "auth-email-already-exists", "user-forbidden"} <= errors.ids
     assert [r[0] for r in errors.tables[1]["rows"]] == ["user/invalid-nickname", "user/forbidden"]
+
+
+@pytest.mark.parametrize("path", ["", "guide/signup", "reference", "errors"])
+@pytest.mark.parametrize("lang_prefix", ["", "en/"])
+def test_ids_are_unique(mini_site: ScratchSite, lang_prefix: str, path: str) -> None:
+    # the catalog lists user/ codes twice, the reference page documents two operations
+    ids = page(mini_site, lang_prefix + path).id_list
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
 
 
 def test_operation_headings_share_ids_across_languages(mini_site: ScratchSite) -> None:
