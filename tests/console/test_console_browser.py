@@ -300,6 +300,15 @@ def test_copy_as_curl_runs_in_a_shell_with_the_same_status(
     text, status = run_copied(me)
     assert "$ACCESS_TOKEN" in text and status == 200
 
+    # a path parameter: the untouched example userId became the signed-in User's own id
+    user_id = json.loads(me.locator("output .bkc-body").inner_text())["id"]
+    profile = console(page, "getUserProfile")
+    expect(profile.locator("input[name='p:path:userId']")).to_have_value(user_id)
+    ui.press(profile.locator("button[type=submit]"))
+    status_line(profile, lang, 200)
+    text, status = run_copied(profile)
+    assert f"/v1/users/{user_id}/profile" in text and status == 200
+
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_errors_are_explained_in_the_page_language(

@@ -143,6 +143,13 @@ function sync(c) {
   if (totp && !totp.value) totp.value = load("totp:" + base) || "";
   const outboxButton = /** @type {HTMLElement | null} */ (form.querySelector("[data-act=outbox]"));
   if (outboxButton) outboxButton.hidden = !(s.choice === "sandbox" || isLoopback(base));
+  // an untouched userId becomes the signed-in User's own id (the token's subject)
+  const sub = claims(auth(base)?.accessToken || "")?.sub;
+  const uid = field(form, "p:path:userId");
+  if (uid && /^[0-9a-f]{24}$/.test(sub) && (uid.value === uid.defaultValue || uid.dataset.auto != null)) {
+    uid.value = sub;
+    uid.dataset.auto = "";
+  }
   paintPanel(c, base);
   paintHistory(c);
 }
@@ -617,6 +624,7 @@ export function mount(form) {
   form.addEventListener("input", (e) => {
     const input = /** @type {HTMLInputElement} */ (e.target);
     const name = input.name;
+    delete input.dataset.auto; // the reader's own value from now on
     if (name === "server" || name === "custom") {
       save("server", { choice: field(form, "server").value, custom: field(form, "custom").value.trim() });
       broadcast();
