@@ -3,6 +3,7 @@ message names the page and the unknown name."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -121,3 +122,12 @@ def test_a_missing_spec_file_is_named(tmp_path: Path) -> None:
     macros.define_env(fake)
     with pytest.raises(MacroError, match=r"cannot read the spec .*absent\.yaml"):
         fake.macros["endpoint"]("getMe")
+
+
+def test_a_missing_console_module_fails_only_the_page_that_calls_it(
+    env: FakeEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "macros.console", None)  # as if console.py were not written yet
+    assert "/v1/auth/me" in env.macros["endpoint"]("getMe")  # other macros are unaffected
+    with pytest.raises(MacroError, match=r"api_console\('getMe'\): the API console is not available"):
+        env.macros["api_console"]("getMe")
