@@ -200,11 +200,6 @@ def test_console_assets_exist() -> None:
         assert (folder / name).is_file(), name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="error_catalog (macros/tables.py) does not yet give each code the id the console links to "
-    "(code with '/' replaced by '-', e.g. #auth-token-expired); passes, and loses this marker, once it does.",
-)
 def test_error_code_links_land_on_an_anchor_of_the_real_site(built_site: Path, spec: Spec) -> None:
     """The console links an error code to reference/error-codes/#<code with / as ->, per language."""
     for folder in (built_site, built_site / "en"):

@@ -11,7 +11,7 @@
 /**
  * @typedef {{op: string, method: string, path: string, bearer: boolean, body: boolean,
  *   keyHeader: string, servers: {sandbox: string, production: string}, sandboxKey: string,
- *   refresh: string, outbox?: string, mfa?: boolean, examples?: Record<string, unknown>,
+ *   refresh: string, outbox?: string, examples?: Record<string, unknown>,
  *   t: Record<string, string>}} Meta
  * @typedef {{accessToken: string, refreshToken: string, who: string}} Auth
  * @typedef {{method: string, url: string, path: string, base: string,
