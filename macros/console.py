@@ -164,6 +164,13 @@ def _required(spec: Spec, schema: Any) -> set[str]:
 # -- rendering ----------------------------------------------------------------------------------
 
 
+def _attribute_json(data: Any) -> str:
+    """JSON for a single-quoted attribute: its double quotes stay as they are (a third smaller)."""
+    return escape(json.dumps(data, ensure_ascii=False, separators=(",", ":")), quote=False).replace(
+        "'", "&#x27;"
+    )
+
+
 def _scalar_text(value: Any) -> str:
     if value is None or isinstance(value, dict | list):
         return ""
@@ -192,7 +199,7 @@ class _Console:
             # The metadata rides in an attribute, not a <script type="application/json">: Material's
             # instant navigation re-creates inline scripts without their type and would run it.
             f'<form class="bkc" data-operation="{escape(op.op_id)}" data-search-exclude novalidate '
-            f'aria-label="{escape(title)}" data-meta="{escape(json.dumps(self.meta(), ensure_ascii=False))}">',
+            f"aria-label=\"{escape(title)}\" data-meta='{_attribute_json(self.meta())}'>",
             f'<div class="bkc-title"><strong>{escape(title)}</strong></div>',
             self.connection(),
             f'<div class="bkc-auth"><span>{t("signed_out")}</span>'

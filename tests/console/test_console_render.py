@@ -154,7 +154,7 @@ def test_sandbox_helpers_appear_where_they_help(spec: Spec) -> None:
 
 def test_nothing_from_the_spec_can_break_out_of_the_markup(spec: Spec) -> None:
     raw = copy.deepcopy(spec.raw)
-    hostile = "</script><img src=x onerror=alert(1)></textarea><!--"
+    hostile = "</script><img src=x onerror=alert(1)></textarea><!-- ' \" &amp; &"
     body = raw["paths"]["/v1/auth/email/signup"]["post"]["requestBody"]["content"]["application/json"]
     first = next(iter(body["examples"].values()))
     first["value"]["name"] = hostile
