@@ -78,6 +78,8 @@ def page(
         conditions.append(status_filter(status, now_ms))
     where = and_(true(), *conditions)
     total = conn.execute(select(func.count()).select_from(invitations).where(where)).scalar_one()
+    if (page_number - 1) * limit >= total:  # past the end (also keeps huge page numbers out of SQL)
+        return [], int(total)
     rows = conn.execute(
         select(invitations).where(where).order_by(invitations.c.created_at.desc(), invitations.c.id.desc())
         .limit(limit).offset((page_number - 1) * limit)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from sqlalchemy import Connection, and_, asc, desc, func, or_, select, true
+from sqlalchemy import ColumnElement, Connection, and_, asc, desc, func, or_, select, true
 
 from . import errors, profiles, uploads, users
 from .clock import to_millis
@@ -55,7 +55,7 @@ def list_users(call: Call) -> Reply:
         raise ApiError(errors.FORBIDDEN)
     q = call.query
     page, limit = int(q.get("page") or 1), int(q.get("limit") or 20)
-    where = true()
+    where: ColumnElement[bool] = true()
     search = q.get("search")
     if search:
         needle = str(search).lower()
@@ -65,7 +65,7 @@ def list_users(call: Call) -> Reply:
     order = desc if (q.get("sortDirection") or "desc") == "desc" else asc
     with call.services.store.read() as conn:
         total = conn.execute(select(func.count()).select_from(users_t).where(where)).scalar_one()
-        rows = conn.execute(
+        rows = [] if (page - 1) * limit >= total else conn.execute(  # past the end: no query
             select(users_t).where(where).order_by(order(column), order(users_t.c.id))
             .limit(limit).offset((page - 1) * limit)
         ).all()

@@ -27,7 +27,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 
 from . import errors
 from .errors import ApiError
-from .formats import FORMAT_VALIDATORS
+from .formats import schema_validators_factory
 
 log = logging.getLogger("sandbox")
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser is ~8x faster
@@ -158,7 +158,7 @@ class Spec:
             raise SpecError(f"{path}: x-sandbox.publishableKey is missing")
         self.sandbox_credentials = self._sandbox_credentials()
         self._core = OpenAPI.from_dict(
-            self._validation_document(raw), config=Config(extra_format_validators=FORMAT_VALIDATORS)
+            self._validation_document(raw), config=Config(schema_validators_factory=schema_validators_factory())
         )
 
     # --- reading ---------------------------------------------------------------------------
@@ -251,20 +251,23 @@ class Spec:
         """Validate against the operation's parameters and body schema; on failure raise the
         ApiError with the most specific code the operation documents."""
         parsed_body: Any = None
-        if body:
+        if body and op.has_body:
             media = content_type.split(";")[0].strip().lower()
-            if op.has_body and media != "application/json" and not media.endswith("+json"):
-                content = ((op.raw.get("requestBody") or {}).get("content") or {})
-                if media not in content:
-                    raise ApiError(
-                        errors.INVALID_REQUEST,
-                        f"Content-Type must be application/json (got {media or 'none'}).",
-                    )
-            elif op.has_body:
+            accepted = list((op.raw.get("requestBody") or {}).get("content") or {})
+            if not any(_media_matches(media, pattern) for pattern in accepted):
+                raise ApiError(
+                    errors.INVALID_REQUEST,
+                    f"{self.errors[errors.INVALID_REQUEST].message}: Content-Type must be "
+                    f"{' or '.join(accepted)} (got {media or 'none'})",
+                )
+            if media == "application/json" or media.endswith("+json"):
                 try:
                     parsed_body = json.loads(body)
                 except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                    raise ApiError(errors.INVALID_REQUEST, f"The request body is not valid JSON: {exc}.") from exc
+                    raise ApiError(
+                        errors.INVALID_REQUEST,
+                        f"{self.errors[errors.INVALID_REQUEST].message}: the body is not valid JSON ({exc})",
+                    ) from None
         request = _CoreRequest(
             op.method,
             op.path,
@@ -397,6 +400,14 @@ class Spec:
 
 def self_path(raw: Mapping[str, Any]) -> str:
     return str((raw.get("info") or {}).get("title") or "spec")
+
+
+def _media_matches(media: str, pattern: str) -> bool:
+    """`image/png` matches `image/png`, `image/*` and `*/*`."""
+    pattern = pattern.lower()
+    if pattern in (media, "*/*"):
+        return True
+    return pattern.endswith("/*") and media.startswith(pattern[:-1])
 
 
 @dataclass(frozen=True)
