@@ -17,31 +17,40 @@ PASSWORD_RESET = "password-reset"
 MAGIC_LINK = "magic-link"
 INVITATION = "invitation"
 
-# kind -> (subject, text); {link}, {token} and {minutes} are filled in, plus per-kind fields.
+# kind -> (subject, text); {link}, {token} and {valid} are filled in, plus per-kind fields.
 TEMPLATES: dict[str, tuple[str, str]] = {
     SIGNUP_CONFIRMATION: (
         "Confirm your e-mail address",
-        "Welcome! Open this link within {minutes} minutes to confirm your address: {link}",
+        "Welcome! Open this link within {valid} to confirm your address: {link}",
     ),
     EMAIL_VERIFICATION: (
         "Verify your e-mail address",
-        "Your verification token is {token} (valid {minutes} minutes).{link_line}",
+        "Your verification token is {token} (valid for {valid}).{link_line}",
     ),
     PASSWORD_RESET: (
         "Reset your password",
-        "Someone asked to reset your password. If it was you, use this token within {minutes} minutes: "
+        "Someone asked to reset your password. If it was you, use this token within {valid}: "
         "{token}\nIf it was not you, ignore this message.",
     ),
     MAGIC_LINK: (
         "Your sign-in link",
-        "Open this link within {minutes} minutes to sign in: {link}",
+        "Open this link within {valid} to sign in: {link}",
     ),
     INVITATION: (
         "You are invited to {resource}",
         "{inviter} invited you to join {resource} as {role}. Accept or reject with this token within "
-        "{minutes} minutes: {token}",
+        "{valid}: {token}",
     ),
 }
+
+
+def duration(seconds: int) -> str:
+    """15 minutes, 24 hours, 7 days."""
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0 and not (unit == "day" and seconds < 2 * 86400):
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds} seconds"
 
 
 def with_query(url: str, **params: str) -> str:
@@ -68,7 +77,7 @@ def send(
         "link": link or "",
         "link_line": f" Or open: {link}" if link else "",
         "token": token,
-        "minutes": str(lifetime // 60),
+        "valid": duration(lifetime),
         **fields,
     }
     message_id = new_id()

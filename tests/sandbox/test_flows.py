@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from urllib.parse import parse_qs, urlsplit
 
+import jwt
 import pyotp
 
 from tests.sandbox.conftest import PASSWORD, Api, Live, unique_email
@@ -356,8 +358,6 @@ def test_switch_organization_rotates_the_refresh_token(api: Api) -> None:
     r = api.post("/v1/auth/switch-organization", token=acc.token, json={"organizationId": org})
     assert r.status_code == 200, r.text
     scoped = r.json()
-    import jwt
-
     assert jwt.decode(scoped["accessToken"], options={"verify_signature": False})["org"] == org
     assert api.get("/v1/auth/me", token=scoped["accessToken"]).status_code == 200
     r = api.post("/v1/auth/refresh", json={"refreshToken": scoped["refreshToken"]})
@@ -376,3 +376,29 @@ def test_withdraw_deletes_the_account(api: Api) -> None:
     # The address is free again.
     assert api.post("/v1/auth/email/signup", json={"method": "password", "email": acc.email, "password": PASSWORD,
                                                   "name": "Back"}).status_code == 201
+
+
+def test_outbox_lists_newest_first_and_clears(fresh) -> None:
+    with fresh() as sandbox:
+        api = sandbox.api
+        first, second = unique_email("one"), unique_email("two")
+        for email in (first, second):
+            api.post("/v1/auth/email/signup",
+                     json={"method": "magiclink", "email": email, "callbackUrl": "http://localhost:3000/cb"})
+        items = api.get("/sandbox/outbox").json()["items"]
+        assert [m["to"] for m in items] == [second, first]
+        assert items[0]["text"].startswith("Open this link within 15 minutes to sign in: http://localhost:3000/cb?")
+        assert [m["to"] for m in api.get("/sandbox/outbox", params={"limit": 1}).json()["items"]] == [second]
+        assert [m["to"] for m in api.get("/sandbox/outbox", params={"email": first.upper()}).json()["items"]] == [
+            first]
+        r = api.delete("/sandbox/outbox")
+        assert r.status_code == 200 and r.json() == {"deleted": 2}
+        assert api.get("/sandbox/outbox").json() == {"items": []}
+
+
+def test_passwords_are_stored_as_argon2id(live: Live) -> None:
+    acc = live.api.signup()
+    with sqlite3.connect(live.db_path) as raw:
+        (stored,) = raw.execute("SELECT password_hash FROM users WHERE email = ?", (acc.email,)).fetchone()
+    assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert acc.password not in stored

@@ -155,6 +155,8 @@ def test_cors_allows_the_docs_origin_without_credentials(bare: httpx.Client) -> 
 
     r = bare.options("/v1/auth/email/signin", headers={**preflight, "Origin": "https://evil.example.net"})
     assert "access-control-allow-origin" not in r.headers
+    assert r.status_code == 400 and r.json()["error"] == {"code": "common/invalid-request",
+                                                           "message": "Disallowed CORS origin."}
     r = bare.get("/sandbox/health", headers={"Origin": "https://evil.example.net", "X-API-Key": "pk_sandbox_bkend_docs"})
     assert "access-control-allow-origin" not in r.headers
 
