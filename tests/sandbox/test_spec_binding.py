@@ -56,3 +56,12 @@ def test_a_missing_error_code_stops_the_start(tmp_path: Path) -> None:
 def test_a_missing_spec_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(SpecError, match="nowhere.yaml"):
         Spec(tmp_path / "nowhere.yaml")
+
+
+def test_outbox_kinds_match_the_spec(spec: Spec) -> None:
+    from sandbox import mail
+
+    schema = spec.resolve(spec.raw["components"]["schemas"]["OutboxMessage"])
+    kinds = set(spec.resolve(schema["properties"]["kind"])["enum"])
+    sent = {kind for op in spec.operations.values() for kind in op.raw.get("x-sends-mail", [])}
+    assert set(mail.TEMPLATES) == kinds == sent
