@@ -181,11 +181,9 @@ def authenticate(services: Services, authorization: str | None, x_errors: tuple[
         user_gone = row is None and conn.execute(select(users.c.id).where(users.c.id == claims.user_id)).first() is None
     if user_gone and errors.AUTH_USER_NOT_FOUND in x_errors:
         raise ApiError(errors.AUTH_USER_NOT_FOUND)
-    if row is None or row.revoked_at is not None or row.expires_at <= now:
-        # signed out, revoked, or the account is gone: the token no longer stands for anyone
+    if row is None or row.revoked_at is not None or row.expires_at <= now or row.banned:
+        # signed out, revoked, suspended, or the account is gone: the token stands for no one now
         raise ApiError(errors.INVALID_TOKEN, "The access token belongs to a session that has ended; sign in again.")
-    if row.banned:
-        raise ApiError(errors.ACCOUNT_BANNED)
     return Principal(claims.user_id, claims.session_id, row.role, claims.organization_id)
 
 

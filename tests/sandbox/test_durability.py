@@ -197,3 +197,18 @@ def test_unique_index_settles_a_race_the_precheck_missed(tmp_path: Path) -> None
     with store.read() as conn:
         assert users.by_email(conn, "twin@example.com").name == "First"
     store.close()
+
+
+def test_schema_compiles_for_postgresql() -> None:
+    """The same tables work on PostgreSQL (DATABASE_URL): the DDL compiles for its dialect."""
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    from sandbox.store import metadata
+
+    dialect = postgresql.dialect()
+    for table in metadata.sorted_tables:
+        ddl = str(CreateTable(table).compile(dialect=dialect))
+        assert "CREATE TABLE" in ddl
+        for index in table.indexes:
+            str(CreateIndex(index).compile(dialect=dialect))
