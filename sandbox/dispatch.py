@@ -91,7 +91,7 @@ def make_endpoint(services: Services, op: Operation, handler: Handler) -> Any:
     )
 
     async def endpoint(request: Request) -> Response:
-        ip = request.client.host if request.client else "unknown"
+        ip = request.client.host if request.client else "0.0.0.0"
         try:
             services.limiter.hit(REQUESTS_PER_IP, ip)
             raw = await read_body(request, cap)

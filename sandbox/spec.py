@@ -44,7 +44,6 @@ class ErrorEntry:
     code: str
     status: int
     message: str
-    common: bool
 
 
 @dataclass(frozen=True)
@@ -52,11 +51,8 @@ class Operation:
     operation_id: str
     method: str  # upper case
     path: str  # template, e.g. /v1/users/{userId}
-    tag: str
     security: tuple[frozenset[str], ...]  # alternatives; each one is a set of scheme names
     x_errors: tuple[str, ...]
-    responses: frozenset[str]
-    sandbox_only: bool
     has_body: bool
     raw: Mapping[str, Any] = field(repr=False, compare=False, hash=False)
 
@@ -173,17 +169,14 @@ class Spec:
                     continue
                 oid = op.get("operationId")
                 if not oid:
-                    raise SpecError(f"{self_path(raw)}: {method.upper()} {path} has no operationId")
+                    raise SpecError(f"{self.path}: {method.upper()} {path} has no operationId")
                 security = op.get("security", root_security) or []
                 ops[oid] = Operation(
                     operation_id=oid,
                     method=method.upper(),
                     path=path,
-                    tag=(op.get("tags") or [""])[0],
                     security=tuple(frozenset(alt) for alt in security),
                     x_errors=tuple(op.get("x-errors") or ()),
-                    responses=frozenset(str(s) for s in (op.get("responses") or {})),
-                    sandbox_only=bool(op.get("x-sandbox-only")),
                     has_body="requestBody" in op,
                     raw=op,
                 )
@@ -196,7 +189,6 @@ class Spec:
                 code=code,
                 status=int(entry["status"]),
                 message=str(entry.get("message") or code),
-                common=bool(entry.get("common")),
             )
         return ErrorCatalog(entries)
 
@@ -396,10 +388,6 @@ class Spec:
                 extra = "; ".join(issue.why for issue in _schema_issues(cause))
             problems.append(f"{err}{': ' + extra if extra else ''}")
         return problems
-
-
-def self_path(raw: Mapping[str, Any]) -> str:
-    return str((raw.get("info") or {}).get("title") or "spec")
 
 
 def _media_matches(media: str, pattern: str) -> bool:
