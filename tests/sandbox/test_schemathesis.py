@@ -42,8 +42,9 @@ def test_schemathesis_reports_no_failures(tmp_path: Path, spec: Spec) -> None:
                  "--url", url, "-H", f"X-API-Key: {SANDBOX_KEY}", "--checks", CHECKS,
                  "--max-examples", str(MAX_EXAMPLES), "--seed", "20240525", "--no-shrink", "--workers", "2",
                  "--report", "json", "--report-json-path", str(report)],
-                cwd=ROOT, capture_output=True, text=True, timeout=900,
-                env={**env, "SCHEMATHESIS_HOOKS": "tests.sandbox.st_hooks", "SANDBOX_URL": url,
+                # Its cache lands in the working folder: keep it out of the repository.
+                cwd=tmp_path, capture_output=True, text=True, timeout=900,
+                env={**env, "PYTHONPATH": str(ROOT), "SCHEMATHESIS_HOOKS": "tests.sandbox.st_hooks", "SANDBOX_URL": url,
                      "SANDBOX_KEY": SANDBOX_KEY, "SANDBOX_ADMIN_EMAIL": admin["email"],
                      "SANDBOX_ADMIN_PASSWORD": admin["password"]})
         finally:
