@@ -185,6 +185,7 @@ class _Console:
         self.t = html_strings(lang)
         self.body_media = spec.request_body(op)
         self.example_name, self.example = spec.request_example(op, example)
+        self.chosen_example = example is not None
         self.examples = spec.request_examples(op)
 
     def text(self, key: str, **values: str) -> str:
@@ -195,6 +196,10 @@ class _Console:
     def html(self) -> str:
         op, t = self.op, self.text
         title = self.t["title"].format(method=op.method, path=op.path)
+        if self.chosen_example:
+            # A page may show one operation twice (one console per example); keep the names distinct.
+            summary = localized(self.examples[self.example_name], "summary", self.lang) or self.example_name
+            title = f"{title} · {summary}"
         parts = [
             # The metadata rides in an attribute, not a <script type="application/json">: Material's
             # instant navigation re-creates inline scripts without their type and would run it.

@@ -60,9 +60,52 @@
     location.assign(target);
   }, true);
 
+  // ---- Accessibility fixes for Material's markup ------------------------------------------
+  // The search dialog has no accessible name; give it the (localized) text of its input.
+  function nameSearchDialog() {
+    var dialog = document.querySelector(".md-search[role=dialog]");
+    var input = document.querySelector(".md-search__input");
+    if (dialog && input && !dialog.hasAttribute("aria-label")) {
+      dialog.setAttribute("aria-label", input.getAttribute("aria-label") || input.placeholder);
+    }
+  }
+  // A nav section that has an index page is labelled by an icon-only toggle; name it by its title.
+  function nameNavSections() {
+    document.querySelectorAll("nav.md-nav[aria-labelledby]").forEach(function (nav) {
+      var label = document.getElementById(nav.getAttribute("aria-labelledby"));
+      var title = nav.querySelector(":scope > .md-nav__title");
+      if (label && !label.textContent.trim() && title) {
+        nav.removeAttribute("aria-labelledby");
+        nav.setAttribute("aria-label", title.textContent.trim());
+      }
+    });
+  }
+  // Each code block's copy button sits in a <nav>, so a page has many unnamed navigation
+  // landmarks. They are not navigation: drop the landmark role. Material adds them while it
+  // mounts the page (and again when a tab is first shown), so watch for them.
+  function codeToolbars() {
+    document.querySelectorAll("nav.md-code__nav:not([role])").forEach(function (nav) {
+      nav.setAttribute("role", "none");
+    });
+  }
+  new MutationObserver(codeToolbars).observe(document.documentElement, { childList: true, subtree: true });
+  // Wide tables scroll sideways; keyboard users must be able to focus them to scroll.
+  function focusableScrollers() {
+    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth) wrap.tabIndex = 0;
+    });
+  }
+
+  function onPage() {
+    repointSwitcher();
+    nameSearchDialog();
+    nameNavSections();
+    codeToolbars();
+    focusableScrollers();
+  }
   if (window.document$) {
-    window.document$.subscribe(repointSwitcher);
+    window.document$.subscribe(onPage);
   } else {
-    document.addEventListener("DOMContentLoaded", repointSwitcher);
+    document.addEventListener("DOMContentLoaded", onPage);
   }
 })();

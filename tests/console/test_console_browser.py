@@ -547,12 +547,6 @@ def test_axe_finds_no_violations_in_the_console(
     assert [v for v in found if v["inConsole"]] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Material's chrome, outside the console: `.md-search` (role=dialog) has no accessible name "
-    "(aria-dialog-name) and `.md-copyright` text lacks contrast in the light scheme (color-contrast). "
-    "Fixed in overrides/ (site.js / site.css), after which this test passes and the marker goes.",
-)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("lang", LANGS)
 def test_axe_finds_no_violations_on_the_whole_page(
