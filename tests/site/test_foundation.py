@@ -94,7 +94,10 @@ def test_switcher_keeps_the_page_also_after_instant_navigation(page, site_url: s
     link.click()
     page.wait_for_url(target_url)
     assert page.evaluate("window.__sameDocument") is True, "the click did not use instant navigation"
-    assert page.evaluate("document.querySelector('.md-select__link[hreflang=en]').href") == english_url
+    # The address changes before the new content is in place; the switcher follows the content.
+    page.wait_for_function(
+        "url => document.querySelector('.md-select__link[hreflang=en]').href === url", arg=english_url
+    )
     page.evaluate("document.querySelector('.md-select__link[hreflang=en]').click()")
     page.wait_for_url(english_url)
     assert page.evaluate("document.documentElement.lang") == "en"
@@ -171,8 +174,9 @@ def test_search_finds_korean_and_english_words(
     page, site_url: str, start: str, query: str, expected: str
 ) -> None:
     page.goto(site_url + start)
-    page.locator("label.md-search__icon, .md-header__button[for=__search]").first.click()
-    page.locator("input.md-search__input").fill(query)
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.fill(query)
     results = page.locator(".md-search-result__item")
     results.first.wait_for(timeout=15_000)
     assert results.count() > 0
