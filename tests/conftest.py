@@ -144,8 +144,12 @@ SANDBOX_KEY = "pk_sandbox_bkend_docs"
 def run_sandbox(
     db_path: Path, *, cors_origins: str = "", extra_env: dict[str, str] | None = None
 ) -> Iterator[Sandbox]:
-    """Start `python -m sandbox` on a free port with its own database; stop it afterwards."""
+    """Start `python -m sandbox` on a free port with its own database; stop it afterwards.
+
+    Its log goes to `sandbox.log` beside the database, and is shown if it fails to start.
+    """
     port = free_port()
+    log_path = db_path.with_name(db_path.name + ".log")
     jwt_secret = secrets.token_hex(32)
     env = {
         **os.environ,
@@ -153,15 +157,19 @@ def run_sandbox(
         "SANDBOX_CORS_ORIGINS": cors_origins,
         **(extra_env or {}),
     }
+    log = log_path.open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "sandbox", "--host", "127.0.0.1", "--port", str(port), "--db", str(db_path)],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
-        wait_for_port(port, proc=proc)
+        try:
+            wait_for_port(port, proc=proc)
+        except (RuntimeError, TimeoutError) as error:
+            raise RuntimeError(f"{error}\n{log_path.read_text()}") from error
         yield Sandbox(f"http://127.0.0.1:{port}", SANDBOX_KEY, db_path, jwt_secret, proc)
     finally:
         proc.terminate()
@@ -170,15 +178,16 @@ def run_sandbox(
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        if proc.stderr:
-            proc.stderr.close()
+        log.close()
 
 
 @pytest.fixture(scope="session")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
-    """A sandbox shared by the session. CORS allows any loopback origin the site fixtures use."""
+    """A sandbox shared by the session: CORS allows the site fixtures' random-port origins, and rate
+    limits are off because many tests sign up and sign in from one address (the sandbox's own
+    tests cover the limits)."""
     db = tmp_path_factory.mktemp("sandbox") / "sandbox.db"
-    with run_sandbox(db, cors_origins="*") as sb:
+    with run_sandbox(db, cors_origins="*", extra_env={"SANDBOX_RATE_LIMITS": "off"}) as sb:
         yield sb
 
 
