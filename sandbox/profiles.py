@@ -86,9 +86,15 @@ def public_settings_json(row: Any) -> dict[str, Any]:
 
 
 def save(conn: Connection, user_id: str, values: dict[str, Any], now_ms: int) -> None:
-    """Write columns; a taken public slug answers `user/slug-already-exists`."""
+    """Write columns of the user's row (none of them unique: see `save_public_settings`)."""
+    conn.execute(update(users).where(users.c.id == user_id).values(**values, updated_at=now_ms))
+
+
+def save_public_settings(conn: Connection, user_id: str, values: dict[str, Any], now_ms: int) -> None:
+    """Write the public settings; a slug another user holds answers `user/slug-already-exists`
+    (the unique index settles concurrent claims)."""
     try:
         with conn.begin_nested():
-            conn.execute(update(users).where(users.c.id == user_id).values(**values, updated_at=now_ms))
+            save(conn, user_id, values, now_ms)
     except IntegrityError:
         raise ApiError(errors.SLUG_ALREADY_EXISTS) from None

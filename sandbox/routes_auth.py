@@ -69,9 +69,11 @@ def require_callback(conn: Connection, call: Call, url: str | None, email: str |
 
 
 def me(conn: Connection, call: Call) -> Any:
+    """The signed-in user's row. It can vanish after the token was checked (a concurrent deletion);
+    the answer is then the one the token check gives."""
     user = users.by_id(conn, call.user.user_id)
     if user is None:
-        raise ApiError(errors.AUTH_USER_NOT_FOUND)
+        raise sessions.user_gone_error(call.op.x_errors)
     return user
 
 

@@ -251,5 +251,5 @@ def update_user_public_settings(call: Call) -> Reply:
         values["public_is_public"] = bool(changes["isPublic"])
     with call.services.store.write() as conn:
         row = target(conn, call)
-        profiles.save(conn, row.id, values, now_ms(call))
+        profiles.save_public_settings(conn, row.id, values, now_ms(call))
         return ok(profiles.public_settings_json(users.by_id(conn, row.id)))

@@ -15,6 +15,8 @@ from .errors import ApiError
 from .store import new_id, refresh_tokens, sessions, users
 from .tokens import TokenExpired, TokenInvalid, digest, new_secret
 
+ENDED_SESSION = "The access token belongs to a session that has ended; sign in again."
+
 
 @dataclass(frozen=True)
 class NewSession:
@@ -179,12 +181,20 @@ def authenticate(services: Services, authorization: str | None, x_errors: tuple[
             .where(and_(sessions.c.id == claims.session_id, sessions.c.user_id == claims.user_id))
         ).first()
         user_gone = row is None and conn.execute(select(users.c.id).where(users.c.id == claims.user_id)).first() is None
-    if user_gone and errors.AUTH_USER_NOT_FOUND in x_errors:
-        raise ApiError(errors.AUTH_USER_NOT_FOUND)
+    if user_gone:
+        raise user_gone_error(x_errors)
     if row is None or row.revoked_at is not None or row.expires_at <= now or row.banned:
-        # signed out, revoked, suspended, or the account is gone: the token stands for no one now
-        raise ApiError(errors.INVALID_TOKEN, "The access token belongs to a session that has ended; sign in again.")
+        # signed out, revoked or suspended: the token stands for no one now
+        raise ApiError(errors.INVALID_TOKEN, ENDED_SESSION)
     return Principal(claims.user_id, claims.session_id, row.role, claims.organization_id)
+
+
+def user_gone_error(x_errors: tuple[str, ...]) -> ApiError:
+    """A valid token whose user no longer exists: `auth/user-not-found` where the operation documents
+    it (`getMe`), elsewhere the answer for any session that has ended."""
+    if errors.AUTH_USER_NOT_FOUND in x_errors:
+        return ApiError(errors.AUTH_USER_NOT_FOUND)
+    return ApiError(errors.INVALID_TOKEN, ENDED_SESSION)
 
 
 def list_for_user(conn: Connection, user_id: str, current: str, now_ms: int) -> list[dict[str, Any]]:
