@@ -70,6 +70,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "in.cookie": {"ko": "쿠키", "en": "cookie"},
     "auth.key": {"ko": "API 키", "en": "API key"},
     "auth.bearer": {"ko": "API 키 + 액세스 토큰", "en": "API key + access token"},
+    "auth.none": {"ko": "없음(URL이 자격 증명)", "en": "None (the URL is the credential)"},
     "sandbox_only": {"ko": "샌드박스 전용", "en": "Sandbox only"},
     "bearer_header": {"ko": "`Bearer {accessToken}` 형식입니다.", "en": "`Bearer {accessToken}`."},
     # section labels
@@ -146,8 +147,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "this endpoint answers with a redirect, so fetch shows it instead of bkendFetch following it",
     },
     "s.no_helper_signed": {
-        "ko": "서명된 URL 자체가 자격 증명이라 키를 붙이는 bkendFetch 대신 fetch를 씁니다",
-        "en": "the signed URL is the credential, so it uses fetch instead of bkendFetch (which adds the key)",
+        "ko": "URL 자체(서명이나 메일로 받은 토큰)가 자격 증명이라 키를 붙이는 bkendFetch 대신 fetch를 씁니다",
+        "en": "the URL itself (its signature or mailed token) is the credential, so it uses fetch instead of "
+        "bkendFetch (which adds the key)",
     },
     "s.helper": {
         "ko": "bkendFetch는 API 키와 액세스 토큰을 붙이고, 토큰이 만료되면 갱신한 뒤 다시 요청합니다",

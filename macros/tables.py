@@ -293,6 +293,8 @@ def _variant_tables(spec: Spec, variants: list[Any], lang: str) -> list[str]:
 
 
 def auth_text(op: Operation, lang: str) -> str:
+    if not op.needs_key:  # `security: []`: a link a browser opens, or a signed URL
+        return ui("auth.none", lang)
     return ui("auth.bearer" if op.needs_bearer else "auth.key", lang)
 
 

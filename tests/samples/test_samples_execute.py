@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from macros import tables
+from macros.i18n import ui
 from macros.samples import TOOLS, render_sample
 from macros.spec import Spec, load_spec
 from tests.conftest import Sandbox
@@ -135,3 +137,15 @@ def test_sample_runs_against_the_sandbox(op_id: str, example: str | None, tool: 
         errors = [f"/{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(outcome.json())]
         assert not errors, f"the {status} body does not match the spec: {errors}\n{outcome.body}"
     EXECUTED.append(case_id(op_id, example, tool))
+
+
+def test_operations_that_take_no_key_are_shown_without_it() -> None:
+    """`security: []` (a link the browser opens, a signed URL): no sample sends the key, and the
+    endpoint line says no key is needed. Their runs above show the sandbox answers without one."""
+    keyless = [op.op_id for op in SPEC.operations.values() if not op.needs_key]
+    assert {"confirmSignUpEmail", "oauthCallbackRedirect", "uploadSandboxObject"} <= set(keyless)
+    for op_id in keyless:
+        for lang in ("ko", "en"):
+            for tool in TOOLS:
+                assert "X-API-Key" not in render_sample(SPEC, op_id, tool, lang), (op_id, tool)
+            assert tables.endpoint(SPEC, op_id, lang).endswith(ui("auth.none", lang))

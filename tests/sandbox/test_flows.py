@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import jwt
 import pyotp
 
@@ -115,6 +116,27 @@ def test_signup_confirmation_redirects_with_callback(api: Api) -> None:
     r = api.get(link.path, params={**parse_qs(link.query), "callbackUrl": "https://evil.example.net/x"},
                 follow_redirects=False)
     assert r.status_code == 400 and error_code(r) == "common/invalid-request"
+
+
+def test_mailed_confirmation_link_opens_in_a_browser_without_the_key(api: Api) -> None:
+    """The link is followed by a browser, which sends no X-API-Key: the mailed token identifies the
+    project. Open the link exactly as the outbox gives it, with no headers of ours."""
+    acc = api.signup()
+    [message] = api.outbox(acc.email, "signup-confirmation")
+    r = httpx.get(message["link"], follow_redirects=False)
+    assert r.status_code == 200, r.text
+    assert r.json() == {"verified": True, "email": acc.email}
+
+    callback = "http://localhost:3000/verified"
+    api.post("/v1/auth/signup/email/resend", json={"email": (other := api.signup()).email, "callbackUrl": callback})
+    link = api.outbox(other.email, "signup-confirmation")[0]["link"]
+    r = httpx.get(link, follow_redirects=False)
+    assert r.status_code == 302, r.text
+    assert r.headers["location"] == f"{callback}?verified=true&email={other.email.replace('@', '%40')}"
+
+    # The operations around it still need the key.
+    r = httpx.post(f"{api.base_url}/v1/auth/signup/email/resend", json={"email": acc.email})
+    assert r.status_code == 401 and error_code(r) == "auth/invalid-api-key"
 
 
 def test_unknown_address_gets_the_same_answer_and_no_mail(api: Api) -> None:

@@ -151,6 +151,23 @@ def test_redirect_flow_puts_tokens_in_the_fragment(provider: tuple[Live, FakePro
     assert me["email"] == email and me["name"] == "gildong"
 
 
+def test_redirect_flow_callback_is_opened_by_the_browser_without_the_key(provider: tuple[Live, FakeProvider]) -> None:
+    """The provider sends the browser to the callback; a browser sends no X-API-Key."""
+    sandbox, fake = provider
+    email = unique_email("browser")
+    fake.codes["browser-code"] = {"sub": "77001", "email": email, "email_verified": True, "name": "Browser"}
+    r = httpx.get(f"{sandbox.url}/v1/auth/google/callback?code=browser-code&state=st-1", follow_redirects=False)
+    assert r.status_code == 302, r.text
+    location = urlsplit(r.headers["location"])
+    assert location.path == "/after-login"
+    token = parse_qs(location.fragment)["accessToken"][0]
+    assert sandbox.api.get("/v1/auth/me", token=token).json()["email"] == email
+    # The API flow is called by the app, which has its key: without one it is refused.
+    r = httpx.post(f"{sandbox.url}/v1/auth/google/callback",
+                   json={"code": "x", "redirectUri": "http://localhost:3000/cb", "state": "s"})
+    assert r.status_code == 401 and error_code(r) == "auth/invalid-api-key"
+
+
 def test_link_list_and_unlink(provider: tuple[Live, FakeProvider]) -> None:
     sandbox, fake = provider
     api = sandbox.api

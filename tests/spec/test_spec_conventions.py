@@ -93,13 +93,20 @@ def test_operation_has_en_and_ko_summary_and_description(operation: Operation) -
     assert HANGUL.search(ko(op).get("description", "")), "ko description missing"
 
 
+# Opened by a browser following a link, which cannot send the key (x-decisions: browser-opened-endpoints).
+BROWSER_OPENED = {"confirmSignUpEmail", "oauthCallbackRedirect"}
+# The sandbox's signed upload target: the URL signature is the credential.
+SIGNED_URL = {"uploadSandboxObject"}
+
+
 @ops_param
 def test_security_shape(operation: Operation) -> None:
     security = operation.op.get("security")
-    if operation.op.get("x-sandbox-only") and security == []:
-        # Only the signed upload target authenticates by its URL signature alone.
-        assert operation.id == "uploadSandboxObject"
+    if security == []:
+        assert operation.id in BROWSER_OPENED | SIGNED_URL
+        assert operation.method == "get" or operation.op.get("x-sandbox-only")
         return
+    assert operation.id not in BROWSER_OPENED
     assert security in (PUBLIC_SECURITY, AUTH_SECURITY)
 
 
@@ -409,6 +416,7 @@ def test_decisions_are_recorded_in_both_languages() -> None:
     topics = [d["topic"] for d in decisions]
     assert len(set(topics)) == len(topics)
     for required in (
+        "browser-opened-endpoints",
         "password-minimum-length",
         "api-key-header",
         "success-envelope",
