@@ -81,6 +81,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "variant": {"ko": "요청 형식", "en": "Variant"},
     "response_body": {"ko": "응답 본문", "en": "Response body"},
     "no_response_body": {"ko": "응답 본문이 없습니다.", "en": "No response body."},
+    "raw_response_body": {"ko": "응답 본문은 파일 원본({media})입니다.", "en": "The body is the raw file ({media})."},
     "example": {"ko": "예시", "en": "Example"},
     "no_errors": {
         "ko": "이 엔드포인트만의 에러 코드는 없습니다.",
@@ -147,9 +148,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "this endpoint answers with a redirect, so fetch shows it instead of bkendFetch following it",
     },
     "s.no_helper_signed": {
-        "ko": "URL 자체(서명이나 메일로 받은 토큰)가 자격 증명이라 키를 붙이는 bkendFetch 대신 fetch를 씁니다",
-        "en": "the URL itself (its signature or mailed token) is the credential, so it uses fetch instead of "
-        "bkendFetch (which adds the key)",
+        "ko": "URL 자체가 자격 증명이라 키를 붙이는 bkendFetch 대신 fetch를 씁니다",
+        "en": "the URL alone is the credential, so it uses fetch instead of bkendFetch (which adds the key)",
     },
     "s.helper": {
         "ko": "bkendFetch는 API 키와 액세스 토큰을 붙이고, 토큰이 만료되면 갱신한 뒤 다시 요청합니다",

@@ -43,6 +43,7 @@ class SampleRequest:
     bearer: bool = False  # sends the access token
     redirect: bool = False  # the documented success is a 3xx: show it, do not follow it
     json_response: bool = True
+    download: str | None = None  # a raw-file success body: the cURL sample saves it under this name
     base_url: str = ""
     api_key: str = DEFAULT_KEY  # shown by the JavaScript sample, which defines the constant
     access_token: str = DEFAULT_TOKEN
@@ -95,6 +96,12 @@ def _upload(spec: Spec, op: Operation, path_values: dict[str, Any]) -> tuple[str
     return "upload.bin", concrete
 
 
+def _file_name(path: str) -> str:
+    """Where a downloaded file goes: the last path segment when it names a file (`avatar-1.png`)."""
+    last = path.rsplit("/", 1)[-1]
+    return last if "." in last.strip(".") else "response.bin"
+
+
 def sample_request(
     spec: Spec, op_id: str, example: str | None = None, values: dict[str, Any] | None = None
 ) -> SampleRequest:
@@ -117,6 +124,8 @@ def sample_request(
         else:
             query[name] = value
     status, response = spec.success_response(op)
+    media = list(response.get("content") or {})
+    raw_body = bool(media) and "application/json" not in media and not status.startswith("3")
     return SampleRequest(
         op_id=op_id,
         summary={lang: localized(op.data, "summary", lang) for lang in ("ko", "en")},
@@ -128,7 +137,8 @@ def sample_request(
         key=op.needs_key,
         bearer=op.needs_bearer,
         redirect=status.startswith("3"),
-        json_response="application/json" in (response.get("content") or {}),
+        json_response="application/json" in media,
+        download=_file_name(path) if raw_body else None,
         base_url=values.get("base_url", spec.base_url(op)).rstrip("/"),
         api_key=values.get("api_key", DEFAULT_KEY),
         access_token=values.get("access_token", DEFAULT_TOKEN),
@@ -197,6 +207,8 @@ def render_curl(req: SampleRequest, lang: str) -> str:
     elif req.upload:
         args.append(f'-H "Content-Type: {req.upload[1]}"')
         args.append(f'--data-binary "@{req.upload[0]}"')
+    if req.download:  # raw bytes do not belong on a terminal
+        args.append(f"--output {_shell_double_quoted(req.download)}")
     lines.append(" \\\n  ".join(args))
     return "\n".join(lines)
 
@@ -235,7 +247,7 @@ def _fetch_call(req: SampleRequest, lang: str) -> list[str]:
     elif req.json_response:
         lines += ["const data = await response.json();", "console.log(response.status, data);"]
     else:
-        lines.append("console.log(response.status);")
+        lines.append('console.log(response.status, response.headers.get("content-type"));')
     return lines
 
 
@@ -299,7 +311,7 @@ def render_python(req: SampleRequest, lang: str) -> str:
     elif req.json_response:
         lines.append("print(response.status_code, response.json())")
     else:
-        lines.append("print(response.status_code)")
+        lines.append('print(response.status_code, response.headers["content-type"])')
     return "\n".join(lines)
 
 

@@ -393,9 +393,11 @@ def response_table(spec: Spec, op_id: str, lang: str) -> str:
     op = spec.operation(op_id)
     status, response = spec.success_response(op)
     parts = [f"**`{status_text(status)}`** {localized(response, 'description', lang)}".rstrip()]
-    media = (response.get("content") or {}).get("application/json")
+    content = response.get("content") or {}
+    media = content.get("application/json")
     if media is None:
-        parts.append(ui("no_response_body", lang))
+        parts.append(ui("raw_response_body", lang, media=", ".join(code(m) for m in content)) if content
+                     else ui("no_response_body", lang))
         return "\n\n".join(parts)
     rows = schema_fields(spec, media.get("schema") or {}, lang)
     if rows:

@@ -66,6 +66,7 @@ SLUG_ALREADY_EXISTS = "user/slug-already-exists"
 
 # sandbox
 INVALID_SIGNATURE = "sandbox/invalid-signature"
+OBJECT_NOT_FOUND = "sandbox/object-not-found"
 
 
 def all_codes() -> set[str]:

@@ -1,4 +1,5 @@
-"""Handlers for the sandbox-only endpoints: health, the mail outbox, and the signed upload target."""
+"""Handlers for the sandbox-only endpoints: health, the mail outbox, the signed upload target and the
+uploaded files."""
 
 from __future__ import annotations
 
@@ -41,3 +42,15 @@ def upload_sandbox_object(call: Call) -> Reply:
             signing_key=s.signing_key,
             now=s.clock.now(),
         ))
+
+
+# Served files are verified images (uploads.looks_like); should one be opened directly, it still
+# runs nothing and loads nothing.
+OBJECT_HEADERS = {"Content-Security-Policy": "default-src 'none'; sandbox"}
+
+
+@handles("getSandboxObject")
+def get_sandbox_object(call: Call) -> Reply:
+    with call.services.store.read() as conn:
+        content_type, data = uploads.fetch(conn, call.path["key"])
+    return Reply(200, data, OBJECT_HEADERS, media_type=content_type)

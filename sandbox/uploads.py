@@ -80,6 +80,16 @@ def store(
     return {"key": key, "size": len(data), "contentType": content_type}
 
 
+def fetch(conn: Connection, key: str) -> tuple[str, bytes]:
+    """(content type, bytes) of a finished upload; anything else is `sandbox/object-not-found`."""
+    row = conn.execute(
+        select(uploads.c.content_type, uploads.c.data).where(and_(uploads.c.key == key, uploads.c.uploaded_at.is_not(None)))
+    ).first()
+    if row is None or row.data is None:
+        raise ApiError(errors.OBJECT_NOT_FOUND)
+    return str(row.content_type), bytes(row.data)
+
+
 def uploaded_for(conn: Connection, key: str, user_id: str) -> bool:
     return conn.execute(
         select(uploads.c.key).where(

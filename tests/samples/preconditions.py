@@ -346,3 +346,13 @@ def _upload(ctx: Ctx, example: str | None) -> Case:
     key = target.path.rsplit("/", 1)[1]
     content_type = ctx.example("createAvatarUploadUrl", None)["contentType"]
     return Case({"path": {"key": key}, "query": query, "upload": ("avatar.png", content_type)}, upload=PNG)
+
+
+@prepares("getSandboxObject")
+def _uploaded_file(ctx: Ctx, example: str | None) -> Case:
+    """The file behind the `image` URL the avatar endpoint returns."""
+    user = ctx.user()
+    set_avatar = ctx.api.patch(f"/v1/users/{user.id}/avatar", token=user.token,
+                               json={"s3Key": _uploaded_avatar(ctx, user)})
+    image = ctx.ok(set_avatar)["image"]
+    return Case({"path": {"key": image.rsplit("/", 1)[1]}})

@@ -160,7 +160,7 @@ def _run_curl(jobs: list[Job], dirs: dict[str, Path], workdir: Path) -> dict[str
     for job in jobs:
         d = dirs[job.name]
         rc = int((d / "rc.txt").read_text().strip())
-        text = (d / "out.txt").read_text(encoding="utf-8")
+        text = (d / "out.txt").read_text(encoding="utf-8", errors="replace")  # a body may be binary
         if rc != 0:
             out[job.name] = Outcome(None, text, None, f"exit {rc}: {(d / 'err.txt').read_text()}")
             continue

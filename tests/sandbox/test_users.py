@@ -252,6 +252,39 @@ def test_avatar_upload_flow(live: Live) -> None:
     assert api.get("/v1/auth/me", token=acc.token).json()["image"] is None
 
 
+def test_avatar_image_url_serves_the_uploaded_bytes(live: Live) -> None:
+    """The `image` URL the API returns loads as an image, the way a browser's <img> asks for it:
+    no key, no token, and the uploaded bytes with their content type."""
+    api = live.api
+    acc = api.signup()
+    pending = api.post(f"/v1/users/{acc.id}/avatar/upload-url", token=acc.token,
+                       json={"filename": "me.png", "contentType": "image/png"}).json()
+    image_url = f"{live.url}/sandbox/uploads/{pending['key']}"
+    r = httpx.get(image_url)  # issued but not uploaded yet
+    assert r.status_code == 404 and error_code(r) == "sandbox/object-not-found"
+
+    assert httpx.put(pending["uploadUrl"], content=tiny_png(), headers={"Content-Type": "image/png"}).status_code == 200
+    image = api.patch(f"/v1/users/{acc.id}/avatar", token=acc.token, json={"s3Key": pending["key"]}).json()["image"]
+    assert image == image_url
+    assert api.get(f"/v1/users/{acc.id}/profile", token=acc.token).json()["image"] == image
+    r = httpx.get(image, headers={"Accept": "image/avif,image/webp,image/*,*/*;q=0.8"})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "image/png" and r.content == tiny_png()
+    assert r.headers["x-content-type-options"] == "nosniff"
+
+    # A replaced avatar's file is gone; malformed keys are refused by validation.
+    second = api.post(f"/v1/users/{acc.id}/avatar/upload-url", token=acc.token,
+                      json={"filename": "me.gif", "contentType": "image/gif"}).json()
+    gif = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"
+    assert httpx.put(second["uploadUrl"], content=gif, headers={"Content-Type": "image/gif"}).status_code == 200
+    api.patch(f"/v1/users/{acc.id}/avatar", token=acc.token, json={"s3Key": second["key"]})
+    assert httpx.get(image).status_code == 404
+    r = httpx.get(f"{live.url}/sandbox/uploads/{second['key']}")
+    assert r.headers["content-type"] == "image/gif" and r.content == gif
+    r = httpx.get(f"{live.url}/sandbox/uploads/..%2Fsandbox.db")
+    assert r.status_code in (400, 404) and r.headers["content-type"] == "application/json"
+
+
 def test_upload_url_expires(live: Live) -> None:
     api = live.api
     acc = api.signup()

@@ -60,5 +60,6 @@ ADDED_ERRORS: dict[str, tuple[int, bool]] = {
     "common/method-not-allowed": (405, False),
     "common/internal-error": (500, False),
     "sandbox/invalid-signature": (403, False),
+    "sandbox/object-not-found": (404, False),
     "user/slug-already-exists": (409, False),
 }
