@@ -162,7 +162,12 @@ def password_sign_in(call: Call, email: str) -> dict:
 
 
 def complete_magic_link(call: Call, email: str, token: str) -> dict:
+    """A mailed link is one factor: an account with MFA also sends `mfaCode`. Every failure rolls the
+    transaction back, so the token is spent only by a sign-in that succeeds."""
     s = call.services
+    code = call.field("mfaCode")
+    if code is not None:
+        s.limiter.check(LOGIN_FAILURES_PER_ACCOUNT, email)
     with s.store.write() as conn:
         onetime.redeem(conn, purpose=onetime.MAGIC_LINK, email=email, secret=token, now=s.clock.now())
         user = users.by_email(conn, email)
@@ -171,10 +176,15 @@ def complete_magic_link(call: Call, email: str, token: str) -> dict:
         if user.banned:
             raise ApiError(errors.ACCOUNT_BANNED)
         if user.mfa_enabled:
-            # A mailed link is one factor; accounts with MFA sign in with password + code.
-            raise ApiError(errors.MFA_REQUIRED, "This account has MFA on: sign in with the password and a code.")
+            if code is None:
+                raise ApiError(errors.MFA_REQUIRED, "This account has MFA on: send `mfaCode` with the token.")
+            if not mfa.check_code(conn, user, str(code), s.clock.now(), now_ms(call)):
+                s.limiter.hit(LOGIN_FAILURES_PER_ACCOUNT, email)
+                raise ApiError(errors.INVALID_MFA_CODE)
         conn.execute(update(users_t).where(users_t.c.id == user.id).values(email_verified=True))
         new = sessions.start(conn, s, user_id=user.id, ip=call.ip, user_agent=call.user_agent)
+    if code is not None:
+        s.limiter.reset(LOGIN_FAILURES_PER_ACCOUNT, email)
     return sessions.token_response(s, user.id, new)
 
 

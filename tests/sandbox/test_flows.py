@@ -334,6 +334,36 @@ def test_mfa_enable_confirm_and_sign_in_with_code(live: Live) -> None:
     assert r.status_code == 400 and error_code(r) == "auth/mfa-not-enabled"
 
 
+def test_magic_link_completion_with_mfa(live: Live) -> None:
+    """An MFA account finishes a magic-link sign-in with the token and a code: without the code the
+    answer is mfa-required and the token stays usable; a wrong code is a failed attempt."""
+    api, clock = live.api, live.clock
+    acc = api.signup()
+    setup = api.post("/v1/auth/mfa/enable", token=acc.token, json={"password": PASSWORD}).json()
+    totp = pyotp.TOTP(setup["secret"])
+    assert api.post("/v1/auth/mfa/confirm", token=acc.token, json={"code": totp.at(clock.now())}).status_code == 200
+    clock.advance(30)  # the confirm code's time step is spent
+
+    api.post("/v1/auth/email/signin",
+             json={"method": "magiclink", "email": acc.email, "callbackUrl": "http://localhost:3000/cb"})
+    token = api.outbox(acc.email, "magic-link")[0]["token"]
+    complete = {"method": "magiclink", "email": acc.email, "token": token}
+    r = api.post("/v1/auth/email/signin", json=complete)
+    assert r.status_code == 403 and error_code(r) == "auth/mfa-required"
+    wrong = "000000" if totp.at(clock.now()) != "000000" else "111111"
+    r = api.post("/v1/auth/email/signin", json={**complete, "mfaCode": wrong})
+    assert r.status_code == 401 and error_code(r) == "auth/invalid-mfa-code"
+    r = api.post("/v1/auth/email/signin", json={**complete, "mfaCode": totp.at(clock.now())})
+    assert r.status_code == 200, r.text
+    assert r.headers["cache-control"] == "no-store"
+    me = api.get("/v1/auth/me", token=r.json()["accessToken"]).json()
+    assert me["id"] == acc.id and me["emailVerified"] is True
+    # The token worked once.
+    clock.advance(30)
+    r = api.post("/v1/auth/email/signin", json={**complete, "mfaCode": totp.at(clock.now())})
+    assert r.status_code == 404 and error_code(r) == "auth/verification-token-not-found"
+
+
 def test_sessions_list_and_revoke(api: Api) -> None:
     acc = api.signup()
     phone = api.post("/v1/auth/email/signin",
