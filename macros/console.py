@@ -196,7 +196,7 @@ class _Console:
     def html(self) -> str:
         op, t = self.op, self.text
         title = self.t["title"].format(method=op.method, path=op.path)
-        if self.chosen_example:
+        if self.chosen_example and self.example_name is not None:
             # A page may show one operation twice (one console per example); keep the names distinct.
             summary = localized(self.examples[self.example_name], "summary", self.lang) or self.example_name
             title = f"{title} · {summary}"
