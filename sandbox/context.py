@@ -45,6 +45,11 @@ class Principal:
     def is_admin(self) -> bool:
         return self.role == "admin"
 
+    @property
+    def read_only(self) -> bool:
+        """Role `guest` reads its own user resources and changes none (x-decisions)."""
+        return self.role == "guest"
+
 
 @dataclass
 class Call:

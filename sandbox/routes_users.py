@@ -1,5 +1,6 @@
 """Handlers for /v1/users: user management (admin), and each user's own profile, avatar and
-settings. A user may act on themselves; role `admin` may act on anyone (x-decisions)."""
+settings. A user may act on themselves (a `guest` only read); role `admin` may act on anyone
+(x-decisions)."""
 
 from __future__ import annotations
 
@@ -22,11 +23,14 @@ def now_ms(call: Call) -> int:
 
 
 def target(conn: Connection, call: Call, *, admin_only: bool = False) -> Any:
-    """The user in the path, if the caller may touch it. Permission is checked before existence,
-    so a non-admin learns nothing about other ids."""
+    """The user in the path, if the caller may touch it: themselves (reading only, for a guest) or,
+    as an admin, anyone. Permission is checked before existence, so a non-admin learns nothing
+    about other ids."""
     user_id = call.path["userId"]
     if (admin_only or user_id != call.user.user_id) and not call.user.is_admin:
         raise ApiError(errors.FORBIDDEN)
+    if call.user.read_only and call.op.method != "GET":
+        raise ApiError(errors.FORBIDDEN, "Role `guest` is read-only: it cannot change user resources.")
     row = users.by_id(conn, user_id)
     if row is None:
         raise ApiError(errors.USER_NOT_FOUND)

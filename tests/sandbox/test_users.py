@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
+from sandbox.spec import Spec
 from tests.sandbox.conftest import PASSWORD, Account, Api, Live, unique_email
 
 
@@ -102,6 +103,39 @@ def test_create_user_and_roles(api: Api, team: dict[str, Account]) -> None:
     assert api.get("/v1/users", token=carol_token).status_code == 403
     r = api.patch(f"/v1/users/{'0' * 24}/role", token=admin, json={"role": "user"})
     assert r.status_code == 404 and error_code(r) == "user/not-found"
+
+
+def test_guests_read_their_own_resources_but_change_nothing(api: Api, team: dict[str, Account], spec: Spec) -> None:
+    """Role `guest` is read-only on /v1/users/...: every GET on itself works, every other method
+    answers user/forbidden. Changing the password and deleting the account stay open to everyone."""
+    guest = api.signup(name="Guest")
+    r = api.patch(f"/v1/users/{guest.id}/role", token=team["admin"].token, json={"role": "guest"})
+    assert r.status_code == 200 and r.json()["role"] == "guest"
+
+    own = [op for op in spec.operations.values() if op.path.startswith("/v1/users/{userId}")]
+    reads = [op for op in own if op.method == "GET"]
+    writes = [op for op in own if op.method != "GET"]
+    assert len(reads) >= 6 and {o.operation_id for o in writes} >= {
+        "updateUser", "deleteUser", "updateUserProfile", "createAvatarUploadUrl", "updateUserAvatar",
+        "deleteUserAvatar", "updateUserPreferences", "updateUserPublicSettings"}
+    for op in reads:
+        r = api.get(op.path.replace("{userId}", guest.id), token=guest.token)
+        assert r.status_code == 200, (op.operation_id, r.text)
+    for op in writes:
+        examples = spec.resolve(op.raw.get("requestBody") or {}).get("content", {}).get("application/json", {})
+        body = next(iter((examples.get("examples") or {}).values()), {}).get("value")
+        r = api.request(op.method, op.path.replace("{userId}", guest.id), token=guest.token, json=body)
+        assert r.status_code == 403 and error_code(r) == "user/forbidden", (op.operation_id, r.text)
+    # The same writes work for a `user` (so the refusals above are about the role).
+    alice = team["alice"]
+    assert api.patch(f"/v1/users/{alice.id}/preferences", token=alice.token, json={"theme": "dark"}).status_code == 200
+
+    r = api.post("/v1/auth/password/change", token=guest.token,
+                 json={"currentPassword": PASSWORD, "newPassword": PASSWORD + "-2"})
+    assert r.status_code == 200, r.text
+    r = api.delete("/v1/auth/withdraw", token=guest.token)
+    assert r.status_code == 200, r.text
+    assert api.signin(guest.email, PASSWORD + "-2").status_code == 401
 
 
 def test_last_admin_cannot_be_demoted(fresh) -> None:
