@@ -65,3 +65,44 @@ def test_outbox_kinds_match_the_spec(spec: Spec) -> None:
     kinds = set(spec.resolve(schema["properties"]["kind"])["enum"])
     sent = {kind for op in spec.operations.values() for kind in op.raw.get("x-sends-mail", [])}
     assert set(mail.TEMPLATES) == kinds == sent
+
+
+# --- what the spec tells readers about the sandbox's own behaviour ------------------------------
+
+
+def _text(node: dict) -> str:
+    """The English description and its Korean twin."""
+    return node.get("description", "") + "\n" + node.get("x-i18n", {}).get("ko", {}).get("description", "")
+
+
+def test_the_oauth_redirect_destination_is_documented(spec: Spec) -> None:
+    from sandbox.settings import Settings
+
+    op = spec.operations["oauthCallbackRedirect"].raw
+    for text in (_text(op), _text(op["responses"]["302"]["headers"]["Location"])):
+        assert "SANDBOX_OAUTH_REDIRECT_URL" in text
+    assert Settings(database_url="sqlite://").oauth_app_redirect in _text(op)
+
+
+def test_the_callback_allow_list_is_documented_where_the_sandbox_enforces_it(spec: Spec) -> None:
+    # routes_auth.require_callback refuses other addresses with common/invalid-request.
+    [param] = [p for p in spec.operations["confirmSignUpEmail"].raw["parameters"] if p["name"] == "callbackUrl"]
+    text = _text(param)
+    assert "common/invalid-request" in text and "SANDBOX_CORS_ORIGINS" in text
+    topics = {d["topic"]: d for d in spec.raw["x-decisions"]}
+    assert "configured domains" in topics["callback-url-allow-list"]["decision"]
+    assert "configured domains" in spec.sandbox["description"]
+
+
+def test_the_weak_password_reasons_are_documented(spec: Spec) -> None:
+    from sandbox.passwords import COMMON_PASSWORDS, PasswordPolicy, WeakPasswordError
+
+    entry = spec.raw["x-error-codes"]["auth/weak-password"]
+    policy = PasswordPolicy.from_spec(spec.password_policy)
+    with pytest.raises(WeakPasswordError):  # the blocklist and the address are refused by the default policy
+        policy.check(sorted(COMMON_PASSWORDS)[0])
+    with pytest.raises(WeakPasswordError):
+        policy.check("someone@example.com", email="someone@example.com")
+    en, ko = entry["description"], entry["x-i18n"]["ko"]["description"]
+    assert "common passwords" in en and "e-mail address" in en
+    assert "흔한 비밀번호" in ko and "이메일 주소" in ko
