@@ -9,6 +9,7 @@ kind of thing, the name asked for and the closest known names.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -16,10 +17,16 @@ from typing import Any
 
 import yaml
 
+from .i18n import LANGUAGES, duration
+
 SPEC_PATH = Path(__file__).resolve().parent.parent / "spec" / "openapi.yaml"
 # libyaml's loader reads the spec about five times faster; it is read on every build.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# Spec text names a lifetime as the code span `x-lifetimes.<name>` (no number typed twice); the pages
+# show it in words, in the language of the text it stands in.
+LIFETIME_REF = re.compile(r"`x-lifetimes\.([A-Za-z0-9_]+)`")
+_TEXT_KEYS = frozenset({"summary", "description", "decision", "message"})
 
 
 class SpecError(Exception):
@@ -76,6 +83,7 @@ class Spec:
             raise SpecError(f"{source or 'spec'}: not an OpenAPI document (no `paths` mapping)")
         self.raw = raw
         self.source = source
+        _expand_lifetimes(raw, raw.get("x-lifetimes") or {}, "en", "", source)
         self.operations: dict[str, Operation] = {}
         for path, item in raw["paths"].items():
             item = self.resolve(item)
@@ -227,6 +235,35 @@ class Spec:
         if isinstance(node, dict) and isinstance(node.get("$ref"), str):
             return node["$ref"].rsplit("/", 1)[-1]
         return None
+
+
+def _expand_lifetimes(node: Any, lifetimes: dict[str, Any], lang: str, where: str, source: Path | None) -> None:
+    """Replace `x-lifetimes.<name>` in summaries, descriptions, decisions and messages with the
+    lifetime in words: Korean under `x-i18n.ko`, English elsewhere. Examples are left alone."""
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            _expand_lifetimes(item, lifetimes, lang, f"{where}/{i}", source)
+        return
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        if key in ("example", "examples"):
+            continue
+        if key == "x-i18n" and isinstance(value, dict):
+            for text_lang, texts in value.items():
+                _expand_lifetimes(texts, lifetimes, str(text_lang), f"{where}/x-i18n/{text_lang}", source)
+        elif key in _TEXT_KEYS and isinstance(value, str) and "`x-lifetimes." in value:
+
+            def words(match: re.Match[str], at: str = f"{where}/{key}") -> str:
+                name = match.group(1)
+                if name not in lifetimes:
+                    known = UnknownName("lifetime", name, list(lifetimes))
+                    raise SpecError(f"{source or 'spec'}: {at}: {known}")
+                return duration(int(lifetimes[name]), lang if lang in LANGUAGES else "en")
+
+            node[key] = LIFETIME_REF.sub(words, value)
+        else:
+            _expand_lifetimes(value, lifetimes, lang, f"{where}/{key}", source)
 
 
 def load_spec(path: Path = SPEC_PATH) -> Spec:
