@@ -1,5 +1,5 @@
-"""The console in a real browser against a real sandbox, on the console mini-site (ko at /, en at
-/en/): sign up, call /me with the captured token, refresh an expired token, keep secrets out of
+"""The console in a real browser against a real sandbox, on the built site (ko at /, en at /en/):
+sign up, call /me with the captured token, refresh an expired token, keep secrets out of
 localStorage and URLs, show hostile bodies as text, copy a runnable cURL, explain errors, reopen
 history, finish mail and MFA flows with the sandbox helpers, pass axe, and do it all by keyboard."""
 
@@ -26,6 +26,20 @@ pytestmark = pytest.mark.browser
 
 LANGS = ("ko", "en")
 PASSWORD = "Correct-Horse-9"
+
+# The site's pages these tests use, and the consoles on them (each operation has one console on its
+# page, so `console()` below finds exactly one form; a second would fail Playwright's strict mode).
+SIGNUP = "authentication/email-signup"  # emailSignUp
+SIGNIN = "authentication/email-signin"  # emailSignIn
+ME = "authentication/sessions-tokens"  # getMe (and refreshToken, signOut, ...)
+PROFILE = "authentication/user-profile"  # getUserProfile
+PASSWORD_RESET = "authentication/password"  # requestPasswordReset, confirmPasswordReset
+CONFIRM = "authentication/email-verification"  # confirmSignUpEmail
+MFA = "authentication/mfa"  # enableMfa, confirmMfa
+PLAIN = "authentication/token-storage"  # no console at all
+# the sidebar's links to those pages (it lists every page; the current section is always open)
+NAV_TO_SIGNUP = ".md-sidebar--primary .md-nav a[href$='/email-signup/']"
+NAV_TO_ME = ".md-sidebar--primary .md-nav a[href$='/sessions-tokens/']"
 
 
 def url_of(site: str, lang: str, page: str) -> str:
@@ -84,16 +98,27 @@ class Pointer:
         target.click()
 
 
+BEFORE_FOCUS = """e => {
+    const now = document.activeElement;
+    return !!now && now !== document.body && now.isConnected
+        && !!(now.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_PRECEDING);
+}"""
+
+
 class Keyboard(Pointer):
     """Reaches every control with Tab and works it with keys only: no clicks, no fills."""
 
     def focus(self, target: Locator, limit: int = 400) -> None:
         element = target.element_handle()
+        # Shift+Tab when the target comes before the focused control: the same focus order walked
+        # the short way (the site's pages have hundreds of focusable controls)
+        backwards = element.evaluate(BEFORE_FOCUS)
+        key = "Shift+Tab" if backwards else "Tab"
         for _ in range(limit):
             if element.evaluate("e => e === document.activeElement"):
                 return
-            self.page.keyboard.press("Tab")
-        raise AssertionError(f"Tab never reached {target}")
+            self.page.keyboard.press(key)
+        raise AssertionError(f"{key} never reached {target}")
 
     def choose(self, select: Locator, value: str) -> None:
         self.focus(select)
@@ -143,9 +168,8 @@ def expire_access_token(page: Page, sandbox: Sandbox) -> str:
 @pytest.mark.parametrize("mode", ["pointer", "keyboard"])
 @pytest.mark.parametrize("lang", LANGS)
 def test_sign_up_then_me_then_refresh(
-    lang: str, mode: str, console_site: str, console_sandbox: Sandbox, new_page: Callable[..., Page]
+    lang: str, mode: str, site_url: str, sandbox: Sandbox, new_page: Callable[..., Page]
 ) -> None:
-    sandbox = console_sandbox
     page = new_page()
     urls: list[str] = []
     calls: list[tuple[str, str, int]] = []
@@ -153,7 +177,7 @@ def test_sign_up_then_me_then_refresh(
     page.on("response", lambda r: calls.append((r.request.method, r.url, r.status)))
     ui = Keyboard(page) if mode == "keyboard" else Pointer(page)
 
-    page.goto(url_of(console_site, lang, "signup"))
+    page.goto(url_of(site_url, lang, SIGNUP))
     signup = console(page, "emailSignUp")
     use_sandbox(ui, signup, sandbox)
     email = fresh_email(f"{lang}-{mode}")
@@ -169,9 +193,9 @@ def test_sign_up_then_me_then_refresh(
     signed_up = stored_auth(page, sandbox)
     assert signed_up and signed_up["who"] == email
 
-    # to the /me page through the page's own link: Material's instant navigation, no reload
+    # to the /me page through the sidebar's link: Material's instant navigation, no reload
     page.evaluate("() => { window.__samePage = true; }")
-    ui.press(page.locator(".md-content a[href$='me/']"))
+    ui.press(page.locator(NAV_TO_ME))
     me = console(page, "getMe")
     assert page.evaluate("() => window.__samePage") is True
     expect(me.locator("select[name=server]")).to_have_value("custom")  # remembered for the session
@@ -201,7 +225,7 @@ def test_sign_up_then_me_then_refresh(
 
     # the other language's console uses the same captured token (same tab, same session)
     other = "en" if lang == "ko" else "ko"
-    page.goto(url_of(console_site, other, "me"))
+    page.goto(url_of(site_url, other, ME))
     me = console(page, "getMe")
     ui.press(me.locator("button[type=submit]"))
     status_line(me, other, 200)
@@ -226,15 +250,14 @@ def test_sign_up_then_me_then_refresh(
 
 
 def test_hostile_response_bodies_are_shown_as_text(
-    console_site: str, console_sandbox: Sandbox, new_page: Callable[..., Page]
+    site_url: str, sandbox: Sandbox, new_page: Callable[..., Page]
 ) -> None:
-    sandbox = console_sandbox
     page = new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     hostile = '<img src=x onerror="window.__xss=1;alert(1)"><script>window.__xss=2</script>'
     ui = Pointer(page)
-    page.goto(url_of(console_site, "en", "signup"))
+    page.goto(url_of(site_url, "en", SIGNUP))
     signup = console(page, "emailSignUp")
     use_sandbox(ui, signup, sandbox)
     ui.type(signup.locator("input[name='b:email']"), fresh_email("xss"))
@@ -242,7 +265,7 @@ def test_hostile_response_bodies_are_shown_as_text(
     ui.press(signup.locator("button[type=submit]"))
     status_line(signup, "en", 201)
 
-    page.goto(url_of(console_site, "en", "me"))
+    page.goto(url_of(site_url, "en", ME))
     me = console(page, "getMe")
     ui.press(me.locator("button[type=submit]"))
     status_line(me, "en", 200)
@@ -260,14 +283,13 @@ def test_hostile_response_bodies_are_shown_as_text(
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_copy_as_curl_runs_in_a_shell_with_the_same_status(
-    lang: str, console_site: str, console_sandbox: Sandbox, new_page: Callable[..., Page]
+    lang: str, site_url: str, sandbox: Sandbox, new_page: Callable[..., Page]
 ) -> None:
-    sandbox = console_sandbox
     email = fresh_email(f"curl-{lang}")
     sign_up_by_api(sandbox, email)
     page = new_page()
     ui = Pointer(page)
-    page.goto(url_of(console_site, lang, "signin"))
+    page.goto(url_of(site_url, lang, SIGNIN))
     signin = console(page, "emailSignIn")
     use_sandbox(ui, signin, sandbox)
     ui.type(signin.locator("input[name='b:email']"), email)
@@ -293,7 +315,7 @@ def test_copy_as_curl_runs_in_a_shell_with_the_same_status(
     assert "$BKEND_API_KEY" in text and "--data-raw" in text
     assert status == 200  # the console's status for the same request
 
-    page.goto(url_of(console_site, lang, "me"))
+    page.goto(url_of(site_url, lang, ME))
     me = console(page, "getMe")
     ui.press(me.locator("button[type=submit]"))
     status_line(me, lang, 200)
@@ -302,6 +324,7 @@ def test_copy_as_curl_runs_in_a_shell_with_the_same_status(
 
     # a path parameter: the untouched example userId became the signed-in User's own id
     user_id = json.loads(me.locator("output .bkc-body").inner_text())["id"]
+    page.goto(url_of(site_url, lang, PROFILE))
     profile = console(page, "getUserProfile")
     expect(profile.locator("input[name='p:path:userId']")).to_have_value(user_id)
     ui.press(profile.locator("button[type=submit]"))
@@ -312,14 +335,13 @@ def test_copy_as_curl_runs_in_a_shell_with_the_same_status(
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_errors_are_explained_in_the_page_language(
-    lang: str, console_site: str, console_sandbox: Sandbox, new_page: Callable[..., Page]
+    lang: str, site_url: str, sandbox: Sandbox, new_page: Callable[..., Page]
 ) -> None:
-    sandbox = console_sandbox
     email = fresh_email(f"err-{lang}")
     sign_up_by_api(sandbox, email)
     page = new_page()
     ui = Pointer(page)
-    page.goto(url_of(console_site, lang, "signup"))
+    page.goto(url_of(site_url, lang, SIGNUP))
     signup = console(page, "emailSignUp")
     use_sandbox(ui, signup, sandbox)
 
@@ -329,7 +351,7 @@ def test_errors_are_explained_in_the_page_language(
     status_line(signup, lang, 409)
     link = signup.locator("output a")
     expect(link).to_have_text(js("errorDoc", lang, code="auth/email-already-exists"))
-    home = console_site + ("" if lang == "ko" else "en/")
+    home = site_url + ("" if lang == "ko" else "en/")
     expect(link).to_have_attribute("href", f"{home}reference/error-codes/#auth-email-already-exists")
 
     # a body that is not JSON is caught before sending
@@ -343,16 +365,15 @@ def test_errors_are_explained_in_the_page_language(
     ui.press(signup.locator("button[type=submit]"))
     output = signup.locator("output")
     expect(output).to_contain_text(js("netSandbox", lang))
-    expect(output).to_contain_text(js("netCors", lang, origin=console_site.rstrip("/")))
+    expect(output).to_contain_text(js("netCors", lang, origin=site_url.rstrip("/")))
 
 
 def test_history_reopens_earlier_requests(
-    console_site: str, console_sandbox: Sandbox, new_page: Callable[..., Page]
+    site_url: str, sandbox: Sandbox, new_page: Callable[..., Page]
 ) -> None:
-    sandbox = console_sandbox
     page = new_page()
     ui = Keyboard(page)
-    page.goto(url_of(console_site, "ko", "signup"))
+    page.goto(url_of(site_url, "ko", SIGNUP))
     signup = console(page, "emailSignUp")
     use_sandbox(ui, signup, sandbox)
     first = fresh_email("hist-a")
@@ -375,13 +396,13 @@ def test_history_reopens_earlier_requests(
 
 
 def test_at_most_twenty_requests_are_kept(
-    console_site: str, console_sandbox: Sandbox, new_page: Callable[..., Page]
+    site_url: str, sandbox: Sandbox, new_page: Callable[..., Page]
 ) -> None:
     page = new_page()
     ui = Pointer(page)
-    page.goto(url_of(console_site, "en", "me"))
+    page.goto(url_of(site_url, "en", ME))
     me = console(page, "getMe")
-    use_sandbox(ui, me, console_sandbox)
+    use_sandbox(ui, me, sandbox)
     for n in range(22):
         ui.press(me.locator("button[type=submit]"))
         expect(me.locator(".bkc-hist li")).to_have_count(min(n + 1, 20))
@@ -389,14 +410,13 @@ def test_at_most_twenty_requests_are_kept(
 
 
 def test_outbox_helper_finishes_a_password_reset(
-    console_site: str, console_sandbox: Sandbox, new_page: Callable[..., Page]
+    site_url: str, sandbox: Sandbox, new_page: Callable[..., Page]
 ) -> None:
-    sandbox = console_sandbox
     email = fresh_email("reset")
     sign_up_by_api(sandbox, email)
     page = new_page()
     ui = Keyboard(page)
-    page.goto(url_of(console_site, "en", "mail"))
+    page.goto(url_of(site_url, "en", PASSWORD_RESET))
     request = console(page, "requestPasswordReset")
     confirm = console(page, "confirmPasswordReset")
     use_sandbox(ui, request, sandbox)
@@ -426,14 +446,13 @@ def test_outbox_helper_finishes_a_password_reset(
 
 
 def test_outbox_token_fills_a_query_parameter_and_a_redirect_is_explained(
-    console_site: str, console_sandbox: Sandbox, new_page: Callable[..., Page]
+    site_url: str, sandbox: Sandbox, new_page: Callable[..., Page]
 ) -> None:
-    sandbox = console_sandbox
     email = fresh_email("confirm")
     tokens = sign_up_by_api(sandbox, email)  # the sandbox mails a sign-up confirmation
     page = new_page()
     ui = Pointer(page)
-    page.goto(url_of(console_site, "ko", "confirm"))
+    page.goto(url_of(site_url, "ko", CONFIRM))
     confirm = console(page, "confirmSignUpEmail")
     use_sandbox(ui, confirm, sandbox)
     ui.type(confirm.locator("input[name='p:query:email']"), email)
@@ -454,15 +473,12 @@ def test_outbox_token_fills_a_query_parameter_and_a_redirect_is_explained(
     assert me.json()["emailVerified"] is True
 
 
-def test_totp_helper_confirms_mfa(
-    console_site: str, console_sandbox: Sandbox, new_page: Callable[..., Page]
-) -> None:
-    sandbox = console_sandbox
+def test_totp_helper_confirms_mfa(site_url: str, sandbox: Sandbox, new_page: Callable[..., Page]) -> None:
     email = fresh_email("mfa")
     sign_up_by_api(sandbox, email)
     page = new_page()
     ui = Pointer(page)
-    page.goto(url_of(console_site, "en", "signin"))
+    page.goto(url_of(site_url, "en", SIGNIN))
     signin = console(page, "emailSignIn")
     use_sandbox(ui, signin, sandbox)
     ui.type(signin.locator("input[name='b:email']"), email)
@@ -470,7 +486,7 @@ def test_totp_helper_confirms_mfa(
     ui.press(signin.locator("button[type=submit]"))
     status_line(signin, "en", 200)
 
-    page.goto(url_of(console_site, "en", "mfa"))
+    page.goto(url_of(site_url, "en", MFA))
     enable = console(page, "enableMfa")
     confirm = console(page, "confirmMfa")
     ui.type(enable.locator("input[name='b:password']"), PASSWORD)
@@ -489,17 +505,17 @@ def test_totp_helper_confirms_mfa(
     status_line(confirm, "en", 200)
 
 
-def test_pages_without_a_console_load_none_of_it(console_site: str, new_page: Callable[..., Page]) -> None:
+def test_pages_without_a_console_load_none_of_it(site_url: str, new_page: Callable[..., Page]) -> None:
     page = new_page()
     loaded: list[str] = []
-    page.on("request", lambda r: loaded.append(r.url.removeprefix(console_site)))
-    page.goto(url_of(console_site, "en", "plain"))
+    page.on("request", lambda r: loaded.append(r.url.removeprefix(site_url)))
+    page.goto(url_of(site_url, "en", PLAIN))
     page.wait_for_load_state("networkidle")
     assert [u for u in loaded if "console/" in u] == ["assets/console/loader.js"]
     # instant navigation to a page with a console loads it once; going on does not load it again
-    page.locator(".md-nav a[href$='signup/']").first.click()
+    page.locator(NAV_TO_SIGNUP).click()
     console(page, "emailSignUp")
-    page.locator(".md-content a[href$='me/']").click()
+    page.locator(NAV_TO_ME).click()
     console(page, "getMe")
     page.wait_for_load_state("networkidle")
     assert sorted(u for u in loaded if "console/" in u) == [
@@ -522,7 +538,7 @@ def axe_violations(
 ) -> list[dict[str, Any]]:
     """axe-core over a console page with everything shown: custom URL field, a response, history."""
     ui = Pointer(page)
-    page.goto(url_of(site, lang, "signup"))
+    page.goto(url_of(site, lang, SIGNUP))
     signup = console(page, "emailSignUp")
     use_sandbox(ui, signup, sandbox)
     ui.press(signup.locator("button[type=submit]"))  # a response (201, or 409 once the address exists)
@@ -538,12 +554,12 @@ def axe_violations(
 def test_axe_finds_no_violations_in_the_console(
     lang: str,
     scheme: str,
-    console_site: str,
-    console_sandbox: Sandbox,
+    site_url: str,
+    sandbox: Sandbox,
     axe_script: Any,
     new_page: Callable[..., Page],
 ) -> None:
-    found = axe_violations(new_page(color_scheme=scheme), axe_script, console_site, lang, console_sandbox)
+    found = axe_violations(new_page(color_scheme=scheme), axe_script, site_url, lang, sandbox)
     assert [v for v in found if v["inConsole"]] == []
 
 
@@ -552,19 +568,17 @@ def test_axe_finds_no_violations_in_the_console(
 def test_axe_finds_no_violations_on_the_whole_page(
     lang: str,
     scheme: str,
-    console_site: str,
-    console_sandbox: Sandbox,
+    site_url: str,
+    sandbox: Sandbox,
     axe_script: Any,
     new_page: Callable[..., Page],
 ) -> None:
-    assert (
-        axe_violations(new_page(color_scheme=scheme), axe_script, console_site, lang, console_sandbox) == []
-    )
+    assert axe_violations(new_page(color_scheme=scheme), axe_script, site_url, lang, sandbox) == []
 
 
-def test_server_choice_and_key_defaults(console_site: str, new_page: Callable[..., Page]) -> None:
+def test_server_choice_and_key_defaults(site_url: str, new_page: Callable[..., Page]) -> None:
     page = new_page()
-    page.goto(url_of(console_site, "en", "me"))
+    page.goto(url_of(site_url, "en", ME))
     me = console(page, "getMe")
     server, key = me.locator("select[name=server]"), me.locator("input[name=apiKey]")
     # served from 127.0.0.1: the local sandbox, with its documented key
@@ -586,10 +600,10 @@ def test_server_choice_and_key_defaults(console_site: str, new_page: Callable[..
     assert page.evaluate("() => localStorage.length === 0 || !JSON.stringify(localStorage).includes('pk_')")
 
 
-def test_labels_follow_the_page_language(console_site: str, new_page: Callable[..., Page]) -> None:
+def test_labels_follow_the_page_language(site_url: str, new_page: Callable[..., Page]) -> None:
     page = new_page()
     for lang in LANGS:
-        page.goto(url_of(console_site, lang, "me"))
+        page.goto(url_of(site_url, lang, ME))
         me = console(page, "getMe")
         expect(me.locator("button[type=submit]")).to_have_text(HTML_STRINGS["send"][lang])
         expect(me.locator(".bkc-auth span")).to_have_text(js("signedOut", lang))
