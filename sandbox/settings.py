@@ -29,7 +29,8 @@ class OAuthProvider:
     emails_url: str | None = None  # GitHub hides private e-mails behind a second call
 
 
-# Public endpoints of the providers; tests point these at a local fake provider.
+# Public endpoints of the providers. SANDBOX_<NAME>_TOKEN_URL / _USERINFO_URL / _EMAILS_URL override
+# them (a GitHub Enterprise server, or the local fake provider the tests run).
 OAUTH_ENDPOINTS: dict[str, dict[str, str | None]] = {
     "google": {
         "token_url": "https://oauth2.googleapis.com/token",
@@ -114,15 +115,16 @@ def oauth_from_env(env: Mapping[str, str]) -> dict[str, OAuthProvider]:
     """A provider is configured when both SANDBOX_<NAME>_CLIENT_ID and _CLIENT_SECRET are set."""
     providers: dict[str, OAuthProvider] = {}
     for name, endpoints in OAUTH_ENDPOINTS.items():
-        client_id = env.get(f"SANDBOX_{name.upper()}_CLIENT_ID", "")
-        secret = env.get(f"SANDBOX_{name.upper()}_CLIENT_SECRET", "")
+        prefix = f"SANDBOX_{name.upper()}_"
+        client_id = env.get(prefix + "CLIENT_ID", "")
+        secret = env.get(prefix + "CLIENT_SECRET", "")
         if client_id and secret:
             providers[name] = OAuthProvider(
                 name=name,
                 client_id=client_id,
                 client_secret=secret,
-                token_url=str(endpoints["token_url"]),
-                userinfo_url=str(endpoints["userinfo_url"]),
-                emails_url=endpoints["emails_url"],
+                token_url=env.get(prefix + "TOKEN_URL") or str(endpoints["token_url"]),
+                userinfo_url=env.get(prefix + "USERINFO_URL") or str(endpoints["userinfo_url"]),
+                emails_url=env.get(prefix + "EMAILS_URL") or endpoints["emails_url"],
             )
     return providers

@@ -4,64 +4,17 @@ the preparation context, and the count of executed samples printed at the end of
 
 from __future__ import annotations
 
-import contextlib
-import os
-import secrets
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from macros.spec import Spec, load_spec
-from tests.conftest import ROOT, SANDBOX_KEY, Sandbox, free_port, wait_for_port
+from tests.conftest import Sandbox, run_sandbox
 from tests.samples.fake_oauth import FakeOAuth, serve_fake_oauth
 from tests.samples.preconditions import Ctx
 from tests.samples.runners import EXECUTED
 from tests.sandbox.conftest import Api
-
-# `python -m sandbox` with the providers' endpoints pointed at the fake one (they are constants of
-# sandbox.settings, not settings the command reads).
-LAUNCH = """
-import json, sys
-import sandbox.settings
-sandbox.settings.OAUTH_ENDPOINTS.update(json.loads(sys.argv.pop(1)))
-from sandbox.__main__ import main
-sys.exit(main(sys.argv[1:]))
-"""
-
-@contextlib.contextmanager
-def run_samples_sandbox(db_path: Path, oauth: FakeOAuth) -> Iterator[Sandbox]:
-    import json
-
-    port = free_port()
-    jwt_secret = secrets.token_hex(32)
-    env = {
-        **os.environ,
-        "SANDBOX_JWT_SECRET": jwt_secret,
-        "SANDBOX_CORS_ORIGINS": "*",
-        "SANDBOX_RATE_LIMITS": "off",
-        "SANDBOX_GOOGLE_CLIENT_ID": "samples", "SANDBOX_GOOGLE_CLIENT_SECRET": "samples",
-        "SANDBOX_GITHUB_CLIENT_ID": "samples", "SANDBOX_GITHUB_CLIENT_SECRET": "samples",
-        "SANDBOX_OAUTH_REDIRECT_URL": "http://127.0.0.1:8000/signed-in",
-    }
-    cmd = [sys.executable, "-c", LAUNCH, json.dumps(oauth.endpoints()),
-           "--host", "127.0.0.1", "--port", str(port), "--db", str(db_path)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        wait_for_port(port, proc=proc)
-        yield Sandbox(f"http://127.0.0.1:{port}", SANDBOX_KEY, db_path, jwt_secret, proc)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stderr:
-            proc.stderr.close()
 
 
 @pytest.fixture(scope="session")
@@ -80,7 +33,13 @@ def samples_sandbox(tmp_path_factory: pytest.TempPathFactory, fake_oauth: FakeOA
     for tool in ("node", "curl", "bash"):
         if shutil.which(tool) is None:
             pytest.fail(f"`{tool}` is needed to run the code samples")
-    with run_samples_sandbox(tmp_path_factory.mktemp("samples-sandbox") / "sandbox.db", fake_oauth) as sb:
+    env = {
+        "SANDBOX_RATE_LIMITS": "off",
+        "SANDBOX_OAUTH_REDIRECT_URL": "http://127.0.0.1:8000/signed-in",
+        **fake_oauth.sandbox_env(),
+    }
+    db = tmp_path_factory.mktemp("samples-sandbox") / "sandbox.db"
+    with run_sandbox(db, cors_origins="*", extra_env=env) as sb:
         yield sb
 
 

@@ -34,13 +34,16 @@ class FakeOAuth:
         self._codes[code] = identity
         return code, identity
 
-    def endpoints(self) -> dict[str, dict[str, str | None]]:
-        """What the sandbox's OAUTH_ENDPOINTS should say for each provider."""
+    def sandbox_env(self) -> dict[str, str]:
+        """The environment that configures both providers of a sandbox against this fake."""
         return {
-            "google": {"token_url": f"{self.url}/google/token", "userinfo_url": f"{self.url}/google/userinfo",
-                       "emails_url": None},
-            "github": {"token_url": f"{self.url}/github/token", "userinfo_url": f"{self.url}/github/user",
-                       "emails_url": f"{self.url}/github/emails"},
+            "SANDBOX_GOOGLE_CLIENT_ID": "samples", "SANDBOX_GOOGLE_CLIENT_SECRET": "samples",
+            "SANDBOX_GOOGLE_TOKEN_URL": f"{self.url}/google/token",
+            "SANDBOX_GOOGLE_USERINFO_URL": f"{self.url}/google/userinfo",
+            "SANDBOX_GITHUB_CLIENT_ID": "samples", "SANDBOX_GITHUB_CLIENT_SECRET": "samples",
+            "SANDBOX_GITHUB_TOKEN_URL": f"{self.url}/github/token",
+            "SANDBOX_GITHUB_USERINFO_URL": f"{self.url}/github/user",
+            "SANDBOX_GITHUB_EMAILS_URL": f"{self.url}/github/emails",
         }
 
     def _answer(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, object]:

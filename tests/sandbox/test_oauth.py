@@ -106,6 +106,16 @@ def test_credentials_come_from_the_environment() -> None:
     assert providers["github"].token_url == OAUTH_ENDPOINTS["github"]["token_url"]
 
 
+def test_provider_endpoints_can_be_pointed_elsewhere() -> None:
+    env = {"SANDBOX_GITHUB_CLIENT_ID": "id", "SANDBOX_GITHUB_CLIENT_SECRET": "secret",
+           "SANDBOX_GITHUB_TOKEN_URL": "https://ghe.example.com/login/oauth/access_token",
+           "SANDBOX_GITHUB_EMAILS_URL": "https://ghe.example.com/api/v3/user/emails"}
+    github = oauth_from_env(env)["github"]
+    assert github.token_url == "https://ghe.example.com/login/oauth/access_token"
+    assert github.emails_url == "https://ghe.example.com/api/v3/user/emails"
+    assert github.userinfo_url == OAUTH_ENDPOINTS["github"]["userinfo_url"]
+
+
 def test_google_api_flow_creates_then_signs_in(provider: tuple[Live, FakeProvider]) -> None:
     sandbox, fake = provider
     api = sandbox.api
