@@ -362,6 +362,8 @@ class _Console:
             "method": op.method,
             "path": op.path,
             "bearer": op.needs_bearer,
+            # `security: []` (a link the browser opens, a signed URL): the key is neither sent nor in cURL
+            "key": op.needs_key,
             "body": self.body_media is not None,
             "keyHeader": key_header(self.spec),
             "servers": servers(self.spec),

@@ -464,8 +464,14 @@ def test_outbox_token_fills_a_query_parameter_and_a_redirect_is_explained(
     expect(confirm.locator("input[name='p:query:token']")).to_have_value(mail.json()["items"][0]["token"])
     # the example's callbackUrl makes the sandbox answer 302, which a browser cannot follow for us
     expect(confirm.locator("input[name='p:query:callbackUrl']")).not_to_have_value("")
-    ui.press(confirm.locator("button[type=submit]"))
+    # a link the browser opens (`security: []`): no key on the request nor in its cURL
+    with page.expect_request(lambda r: "/signup/email/confirm" in r.url) as sent:
+        ui.press(confirm.locator("button[type=submit]"))
+    assert "x-api-key" not in sent.value.headers
     expect(confirm.locator("output")).to_contain_text(js("redirect", "ko"))
+    ui.press(confirm.locator("[data-act=curl]"))
+    curl_text = confirm.locator("textarea[name=curl]").input_value()
+    assert "/signup/email/confirm" in curl_text and "X-API-Key" not in curl_text
     me = httpx.get(
         f"{sandbox.url}/v1/auth/me",
         headers={"X-API-Key": sandbox.key, "Authorization": f"Bearer {tokens['accessToken']}"},

@@ -74,6 +74,7 @@ def test_every_operation_renders_the_contract_in_both_languages(spec: Spec) -> N
             meta = _meta(form)
             assert (meta["op"], meta["method"], meta["path"]) == (op.op_id, op.method, op.path), where
             assert meta["bearer"] == op.needs_bearer, where
+            assert meta["key"] == op.needs_key, where
             assert set(meta["t"]) == set(JS_STRINGS), where
 
 
@@ -135,6 +136,20 @@ def test_metadata_comes_from_the_spec(spec: Spec) -> None:
     assert meta["refresh"] == spec.operation("refreshToken").path
     assert meta["bearer"] is True and meta["body"] is False
     assert meta["t"]["signedOut"] == JS_STRINGS["signedOut"]["ko"]
+
+
+def test_operations_without_security_take_no_key(spec: Spec) -> None:
+    # `security: []`: links a browser opens and signed upload URLs; console.js then sends no key
+    keyless = {op.op_id for op in spec.operations.values() if op.data.get("security") == []}
+    assert keyless == {
+        "confirmSignUpEmail",
+        "oauthCallbackRedirect",
+        "uploadSandboxObject",
+        "getSandboxObject",
+    }
+    for op in spec.operations.values():
+        meta = _meta(_form(render_console(spec.raw, op.op_id, "en")))
+        assert meta["key"] is (op.op_id not in keyless), op.op_id
 
 
 def test_sandbox_helpers_appear_where_they_help(spec: Spec) -> None:

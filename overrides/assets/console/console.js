@@ -9,7 +9,7 @@
  */
 
 /**
- * @typedef {{op: string, method: string, path: string, bearer: boolean, body: boolean,
+ * @typedef {{op: string, method: string, path: string, bearer: boolean, key: boolean, body: boolean,
  *   keyHeader: string, servers: {sandbox: string, production: string}, sandboxKey: string,
  *   refresh: string, outbox?: string, examples?: Record<string, unknown>,
  *   t: Record<string, string>}} Meta
@@ -205,7 +205,7 @@ function build(c) {
     else headers[name] = e.value;
   }
   const key = field(form, "apiKey").value.trim();
-  if (key) headers[meta.keyHeader] = key;
+  if (key && meta.key) headers[meta.keyHeader] = key; // `security: []` operations take no key
   /** @type {string | undefined} */
   let body;
   const raw = meta.body ? field(form, "body").value.trim() : "";
