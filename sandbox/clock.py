@@ -11,7 +11,6 @@ from typing import Protocol
 class Clock(Protocol):
     def now(self) -> float:
         """Seconds since the Unix epoch (UTC)."""
-        ...
 
 
 class SystemClock:

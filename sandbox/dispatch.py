@@ -30,7 +30,7 @@ BASE_HEADERS = {
 
 
 class BodyTooLarge(Exception):
-    pass
+    """The request body is larger than the configured cap (answered 413)."""
 
 
 def error_response(services: Services, exc: ApiError) -> Response:

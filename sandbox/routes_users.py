@@ -192,36 +192,39 @@ def _defaults(call: Call, schema: str) -> dict[str, Any]:
     return call.services.spec.schema_defaults(schema)
 
 
+def _read_settings(call: Call, column: str, schema: str) -> Reply:
+    """A settings resource (preferences, notifications): stored values over the spec's defaults."""
+    with call.services.store.read() as conn:
+        return ok(profiles.with_defaults(_defaults(call, schema), getattr(target(conn, call), column)))
+
+
+def _update_settings(call: Call, column: str, schema: str) -> Reply:
+    defaults = _defaults(call, schema)
+    with call.services.store.write() as conn:
+        row = target(conn, call)
+        merged = {**profiles.with_defaults(defaults, getattr(row, column)), **body(call)}
+        profiles.save(conn, row.id, {column: merged}, now_ms(call))
+    return ok(merged)
+
+
 @handles("getUserPreferences")
 def get_user_preferences(call: Call) -> Reply:
-    with call.services.store.read() as conn:
-        return ok(profiles.with_defaults(_defaults(call, "UserPreferences"), target(conn, call).preferences))
+    return _read_settings(call, "preferences", "UserPreferences")
 
 
 @handles("updateUserPreferences")
 def update_user_preferences(call: Call) -> Reply:
-    defaults = _defaults(call, "UserPreferences")
-    with call.services.store.write() as conn:
-        row = target(conn, call)
-        merged = {**profiles.with_defaults(defaults, row.preferences), **body(call)}
-        profiles.save(conn, row.id, {"preferences": merged}, now_ms(call))
-    return ok(merged)
+    return _update_settings(call, "preferences", "UserPreferences")
 
 
 @handles("getUserNotifications")
 def get_user_notifications(call: Call) -> Reply:
-    with call.services.store.read() as conn:
-        return ok(profiles.with_defaults(_defaults(call, "UserNotifications"), target(conn, call).notifications))
+    return _read_settings(call, "notifications", "UserNotifications")
 
 
 @handles("updateUserNotifications")
 def update_user_notifications(call: Call) -> Reply:
-    defaults = _defaults(call, "UserNotifications")
-    with call.services.store.write() as conn:
-        row = target(conn, call)
-        merged = {**profiles.with_defaults(defaults, row.notifications), **body(call)}
-        profiles.save(conn, row.id, {"notifications": merged}, now_ms(call))
-    return ok(merged)
+    return _update_settings(call, "notifications", "UserNotifications")
 
 
 @handles("getUserOnboarding")

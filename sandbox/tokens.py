@@ -19,7 +19,7 @@ CLOCK_SKEW = 30  # seconds of leeway for iat in the future
 
 
 class TokenExpired(Exception):
-    pass
+    """A well-formed access token past its `exp` (answered `auth/token-expired`)."""
 
 
 class TokenInvalid(Exception):
