@@ -23,7 +23,7 @@ class TokenExpired(Exception):
 
 
 class TokenInvalid(Exception):
-    pass
+    """Any other access-token failure: bad signature, algorithm, claims (`auth/invalid-token`)."""
 
 
 @dataclass(frozen=True)

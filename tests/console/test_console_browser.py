@@ -147,6 +147,22 @@ def use_sandbox(ui: Pointer, form: Locator, sandbox: Sandbox) -> None:
     expect(form.locator("input[name=apiKey]")).to_have_value(sandbox.key)
 
 
+def sign_in_through_console(
+    page: Page, site_url: str, lang: str, sandbox: Sandbox, email: str
+) -> tuple[Page, Pointer, Locator]:
+    """Create the account by API, then sign in with the sign-in page's console (its tokens are kept)."""
+    sign_up_by_api(sandbox, email)
+    ui = Pointer(page)
+    page.goto(url_of(site_url, lang, SIGNIN))
+    signin = console(page, "emailSignIn")
+    use_sandbox(ui, signin, sandbox)
+    ui.type(signin.locator("input[name='b:email']"), email)
+    ui.type(signin.locator("input[name='b:password']"), PASSWORD)
+    ui.press(signin.locator("button[type=submit]"))
+    status_line(signin, lang, 200)
+    return page, ui, signin
+
+
 def expire_access_token(page: Page, sandbox: Sandbox) -> str:
     """Re-sign the stored access token with the sandbox's secret, expired an hour ago."""
     stored = stored_auth(page, sandbox)
@@ -286,16 +302,7 @@ def test_copy_as_curl_runs_in_a_shell_with_the_same_status(
     lang: str, site_url: str, sandbox: Sandbox, new_page: Callable[..., Page]
 ) -> None:
     email = fresh_email(f"curl-{lang}")
-    sign_up_by_api(sandbox, email)
-    page = new_page()
-    ui = Pointer(page)
-    page.goto(url_of(site_url, lang, SIGNIN))
-    signin = console(page, "emailSignIn")
-    use_sandbox(ui, signin, sandbox)
-    ui.type(signin.locator("input[name='b:email']"), email)
-    ui.type(signin.locator("input[name='b:password']"), PASSWORD)
-    ui.press(signin.locator("button[type=submit]"))
-    status_line(signin, lang, 200)
+    page, ui, signin = sign_in_through_console(new_page(), site_url, lang, sandbox, email)
     stored = stored_auth(page, sandbox)
     assert stored
 
@@ -481,16 +488,7 @@ def test_outbox_token_fills_a_query_parameter_and_a_redirect_is_explained(
 
 def test_totp_helper_confirms_mfa(site_url: str, sandbox: Sandbox, new_page: Callable[..., Page]) -> None:
     email = fresh_email("mfa")
-    sign_up_by_api(sandbox, email)
-    page = new_page()
-    ui = Pointer(page)
-    page.goto(url_of(site_url, "en", SIGNIN))
-    signin = console(page, "emailSignIn")
-    use_sandbox(ui, signin, sandbox)
-    ui.type(signin.locator("input[name='b:email']"), email)
-    ui.type(signin.locator("input[name='b:password']"), PASSWORD)
-    ui.press(signin.locator("button[type=submit]"))
-    status_line(signin, "en", 200)
+    page, ui, signin = sign_in_through_console(new_page(), site_url, "en", sandbox, email)
 
     page.goto(url_of(site_url, "en", MFA))
     enable = console(page, "enableMfa")
