@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# Optional fixtures beside the clone (never needed to build, run or pass). CI checks it out there.
+SHARED = ROOT.parent / "shared"
 # Debian's chromium (what CI installs); CHROMIUM_PATH points elsewhere; without either, Playwright's own.
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or (str(DEBIAN_CHROMIUM) if DEBIAN_CHROMIUM.exists() else None)
@@ -34,6 +36,28 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
+def needs_shared(relative: str) -> pytest.MarkDecorator:
+    """Mark a test (or a module, as `pytestmark`) that reads `../shared/<relative>`.
+
+    Absent, the test skips on a laptop but fails in CI (`CI=true`), where ../shared is expected."""
+    return pytest.mark.needs_shared(SHARED / relative)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for mark in item.iter_markers("needs_shared"):
+        path = Path(mark.args[0])
+        if path.exists():
+            continue
+        shown = f"../shared/{path.relative_to(SHARED).as_posix()}"
+        if in_ci():
+            pytest.fail(f"{shown} is missing, and CI=true expects ../shared beside the clone", pytrace=False)
+        pytest.skip(f"{shown} is not here (optional fixtures)")
 
 
 def free_port() -> int:
