@@ -25,7 +25,8 @@ from .errors import ApiError
 from .operations import HANDLERS
 from .passwords import PasswordPolicy
 from .ratelimit import RateLimiter
-from .settings import Settings
+from .redirects import AllowList
+from .settings import Settings, SettingsError
 from .spec import Spec, SpecError
 from .store import Store
 from .tokens import AccessTokens
@@ -58,6 +59,11 @@ def build_services(settings: Settings, clock: Clock | None = None, spec: Spec | 
     """Everything the handlers share. `spec` may be passed in when one process builds several apps."""
     clock = clock or SystemClock()
     spec = spec or Spec(settings.spec_path)
+    examples_app = tuple(str(u) for u in spec.sandbox.get("redirectUrls") or ())
+    try:
+        allow = AllowList.build(settings.cors_origins, examples_app + settings.redirect_urls)
+    except ValueError as exc:
+        raise SettingsError(f"SANDBOX_REDIRECT_URLS / SANDBOX_CORS_ORIGINS: {exc}") from None
     spec.errors.require(errors.all_codes())
     store = Store(settings.database_url)
     store.migrate()
@@ -71,6 +77,7 @@ def build_services(settings: Settings, clock: Clock | None = None, spec: Spec | 
         access_tokens=AccessTokens(secret, spec.audience, spec.lifetimes["accessToken"], clock),
         policy=PasswordPolicy.from_spec(spec.password_policy),
         signing_key=store.meta_value("upload_signing_key", lambda: secrets.token_urlsafe(48)),
+        redirects=allow,
     )
 
 

@@ -101,16 +101,6 @@ def latest(conn: Connection, *, purpose: str, email: str) -> Any:
     ).first()
 
 
-def callback_origins(conn: Connection, email: str) -> set[str]:
-    """Callback URLs this address was mailed (any purpose): redirect targets known to be genuine."""
-    rows = conn.execute(
-        select(one_time_tokens.c.callback_url).where(
-            and_(one_time_tokens.c.email == email, one_time_tokens.c.callback_url.is_not(None))
-        )
-    )
-    return {str(r[0]) for r in rows}
-
-
 def redeem(
     conn: Connection,
     *,

@@ -60,6 +60,9 @@ class Settings:
     validate_responses: bool = False  # tests: check every response against the spec
     # Where the OAuth redirect flow sends the browser, with the token pair in the URL fragment.
     oauth_app_redirect: str = "http://127.0.0.1:8000/"
+    # Apps (origins or origin + path prefix) mailed links and redirects may point to, beyond loopback
+    # and the docs origins.
+    redirect_urls: tuple[str, ...] = ()
 
     @classmethod
     def from_env(
@@ -82,6 +85,7 @@ class Settings:
             oauth=oauth_from_env(env),
             validate_responses=env.get("SANDBOX_VALIDATE_RESPONSES", "") == "1",
             oauth_app_redirect=env.get("SANDBOX_OAUTH_REDIRECT_URL") or "http://127.0.0.1:8000/",
+            redirect_urls=parse_list(env.get("SANDBOX_REDIRECT_URLS", "")),
         )
 
 
@@ -93,6 +97,10 @@ def parse_origins(value: str) -> tuple[str, ...]:
     """Comma-separated origins; `*` allows any origin; empty means the docs' default origins."""
     origins = tuple(o.strip().rstrip("/") for o in value.split(",") if o.strip())
     return origins or DEFAULT_CORS_ORIGINS
+
+
+def parse_list(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
 def parse_rate_limits(value: str) -> float | None:
