@@ -101,6 +101,15 @@ def latest(conn: Connection, *, purpose: str, email: str) -> Any:
     ).first()
 
 
+def void_for_user(conn: Connection, user_id: str, now_ms: int) -> None:
+    """Every unspent secret mailed for this account stops working."""
+    conn.execute(
+        update(one_time_tokens)
+        .where(and_(one_time_tokens.c.user_id == user_id, one_time_tokens.c.used_at.is_(None)))
+        .values(used_at=now_ms)
+    )
+
+
 def redeem(
     conn: Connection,
     *,

@@ -319,11 +319,30 @@ def oauth_sign_in(call: Call, provider: str, code: str, redirect_uri: str | None
                 user = users.create(conn, email=identity.email, name=identity.name, now=now,
                                     email_verified=identity.email_verified,
                                     first_is_admin=bool(s.spec.sandbox.get("firstUserIsAdmin", True)))
+            elif not user.email_verified:
+                user = claim_unverified(conn, user, to_millis(now))
             link_identity(conn, user.id, identity, now)
         if user.banned:
             raise ApiError(errors.ACCOUNT_BANNED)
         new = sessions.start(conn, s, user_id=user.id, ip=call.ip, user_agent=call.user_agent)
     return sessions.token_response(s, user.id, new)
+
+
+def claim_unverified(conn: Connection, user: Any, at: int) -> Any:
+    """The address's proven owner (the provider verified it) reaches an account nobody has proven
+    yet: whoever created it may be an attacker who registered the address first (pre-account
+    takeover). Like Firebase, the owner gets the account and every credential the unproven party
+    set ends: password, MFA, other linked providers, contact addresses, sessions, pending mail."""
+    conn.execute(update(users_t).where(users_t.c.id == user.id).values(
+        email_verified=True, password_hash=None, password_changed_at=None, credentials_linked_at=None,
+        mfa_enabled=False, mfa_secret=None, mfa_pending_secret=None, mfa_pending_codes=None,
+        mfa_last_step=None, updated_at=at))
+    mfa.store_backup_codes(conn, user.id, [])
+    conn.execute(delete(linked_accounts).where(linked_accounts.c.user_id == user.id))
+    conn.execute(delete(contact_emails).where(contact_emails.c.user_id == user.id))
+    onetime.void_for_user(conn, user.id, at)
+    sessions.revoke_all(conn, user.id, at, "account-claimed")
+    return users.by_id(conn, user.id)
 
 
 def link_identity(conn: Connection, user_id: str, identity: oauth.Identity, now: float) -> None:
