@@ -22,6 +22,7 @@ from .clock import Clock, SystemClock
 from .context import Services
 from .dispatch import error_response, make_endpoint
 from .errors import ApiError
+from .guards import HostGuard, allowed_hosts
 from .operations import HANDLERS
 from .passwords import PasswordPolicy
 from .ratelimit import RateLimiter
@@ -113,6 +114,12 @@ def create_app(settings: Settings, clock: Clock | None = None, services: Service
     app = Starlette(
         routes=routes,
         middleware=[
+            Middleware(
+                HostGuard,
+                allowed=allowed_hosts(settings.host, settings.allowed_hosts),
+                refusal={"error": {"code": errors.INVALID_REQUEST, "message": (
+                    "The Host header names a host this sandbox does not serve (SANDBOX_ALLOWED_HOSTS).")}},
+            ),
             Middleware(
                 EnvelopeCORSMiddleware,
                 services=services,

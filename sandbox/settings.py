@@ -63,6 +63,11 @@ class Settings:
     # Apps (origins or origin + path prefix) mailed links and redirects may point to, beyond loopback
     # and the docs origins.
     redirect_urls: tuple[str, ...] = ()
+    # Host names served beyond loopback and the bound address (DNS-rebinding guard).
+    allowed_hosts: tuple[str, ...] = ()
+    # Proxies whose X-Forwarded-For / -Proto is believed; none by default, so a client cannot pick
+    # the IP its rate limits and sessions are recorded under.
+    trusted_proxies: tuple[str, ...] = ()
 
     @classmethod
     def from_env(
@@ -86,6 +91,8 @@ class Settings:
             validate_responses=env.get("SANDBOX_VALIDATE_RESPONSES", "") == "1",
             oauth_app_redirect=env.get("SANDBOX_OAUTH_REDIRECT_URL") or "http://127.0.0.1:8000/",
             redirect_urls=parse_list(env.get("SANDBOX_REDIRECT_URLS", "")),
+            allowed_hosts=parse_list(env.get("SANDBOX_ALLOWED_HOSTS", "")),
+            trusted_proxies=parse_list(env.get("SANDBOX_TRUSTED_PROXIES", "")),
         )
 
 

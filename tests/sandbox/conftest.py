@@ -122,7 +122,8 @@ def serve(settings: Settings, spec: Spec, clock: FakeClock | None = None) -> Ite
     services = build_services(settings, clock, spec=spec)
     app = create_app(settings, services=services)
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on",
+                                          proxy_headers=False))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
