@@ -1,7 +1,7 @@
 """No open redirect (ASVS 5.1.5): a mailed confirmation link opened with a hostile `callbackUrl` is
 refused, never answered with a 302 there. Each URL below passes a careless check: a loopback name
 somewhere in the string, an allowed origin as a prefix or as user info, a scheme that is not http.
-(Links mailed to another address widen nothing: test_redirect_allow_list.py.)
+Nor does an app another address asked links for become a target (nothing is learnt from mail).
 
 Written over HTTP so it holds whatever the redirect module looks like inside.
 """
@@ -57,6 +57,19 @@ def test_hostile_callback_urls_are_refused(api: Api, spec: Spec, callback: str) 
     # The refusal spent nothing: the same link still confirms (without a redirect).
     r = api.get(path, params=query)
     assert (r.status_code, r.json()) == (200, {"verified": True, "email": email})
+
+
+def test_an_app_off_the_allow_list_is_no_target_even_once_mailed_for(api: Api, spec: Spec) -> None:
+    # Asking for links to a foreign app is refused before anything is mailed, so no address can make
+    # that app a redirect target for itself or for anyone else (one configured allow-list, no learning).
+    other_app = "https://app-of-a.example.org/verified"
+    _, _, a_email = confirmation_link(api)
+    r = api.post("/v1/auth/signup/email/resend", json={"email": a_email, "callbackUrl": other_app})
+    assert (r.status_code, r.json()) == (400, {"error": {"code": "common/invalid-request", "message": ALLOW_LIST}})
+    assert len(api.outbox(a_email, "signup-confirmation")) == 1  # nothing more was mailed
+
+    b_path, b_query, _ = confirmation_link(api)
+    assert_refused(api, spec, b_path, b_query, other_app)
 
 
 @pytest.mark.parametrize("callback", ["http://localhost:3000/cb", "http://127.0.0.1:5173/cb", "http://[::1]:8080/cb",
