@@ -4,14 +4,13 @@ settings. A user may act on themselves (a `guest` only read); role `admin` may a
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, asc, desc, func, or_, select, true
 
 from . import errors, profiles, uploads, users
 from .clock import to_millis
-from .context import Call, Reply, created, ok
+from .context import Call, Reply, created, ok, pagination
 from .errors import ApiError
 from .operations import handles
 from .routes_auth import delete_account
@@ -78,10 +77,6 @@ def list_users(call: Call) -> Reply:
             users.user_json(r, accounts=users.linked_accounts_json(conn, r) if include else None) for r in rows
         ]
     return ok({"items": items, "pagination": pagination(page, limit, int(total))})
-
-
-def pagination(page: int, limit: int, total: int) -> dict[str, int]:
-    return {"page": page, "limit": limit, "total": total, "totalPages": math.ceil(total / limit)}
 
 
 @handles("createUser")
@@ -155,10 +150,14 @@ def update_user_profile(call: Call) -> Reply:
 @handles("createAvatarUploadUrl")
 def create_avatar_upload_url(call: Call) -> Reply:
     s = call.services
+    content_type = call.field("contentType") or uploads.type_of(str(call.field("filename")))
     with s.store.write() as conn:
         row = target(conn, call)
+        if content_type is None:
+            raise ApiError(errors.INVALID_REQUEST,
+                           "Send `contentType`, or a file name ending in .jpg, .jpeg, .png, .gif or .webp.")
         return ok(uploads.issue(
-            conn, user_id=row.id, content_type=str(call.field("contentType")), base_url=call.base_url,
+            conn, user_id=row.id, content_type=str(content_type), base_url=call.base_url,
             signing_key=s.signing_key, now=s.clock.now(), lifetime=s.lifetime("avatarUploadUrl")))
 
 
@@ -202,7 +201,8 @@ def _update_settings(call: Call, column: str, schema: str) -> Reply:
     defaults = _defaults(call, schema)
     with call.services.store.write() as conn:
         row = target(conn, call)
-        merged = {**profiles.with_defaults(defaults, getattr(row, column)), **body(call)}
+        changes = {k: defaults.get(k) if v is None else v for k, v in body(call).items()}  # null: the default
+        merged = {**profiles.with_defaults(defaults, getattr(row, column)), **changes}
         profiles.save(conn, row.id, {column: merged}, now_ms(call))
     return ok(merged)
 

@@ -66,7 +66,7 @@ def test_list_users_admin_only_with_search_sort_and_pages(api: Api, team: dict[s
     assert not {u["id"] for u in page1["items"]} & {u["id"] for u in page2["items"]}
 
     r = api.get("/v1/users", token=admin, params={"includeAccounts": "true", "search": "Alice"})
-    assert r.json()["items"][0]["accounts"][0]["provider"] == "credentials"
+    assert r.json()["items"][0]["accounts"][0]["provider"] == "email"
     assert "accounts" not in api.get("/v1/users", token=admin).json()["items"][0]
 
 
@@ -133,7 +133,8 @@ def test_guests_read_their_own_resources_but_change_nothing(api: Api, team: dict
     r = api.post("/v1/auth/password/change", token=guest.token,
                  json={"currentPassword": PASSWORD, "newPassword": PASSWORD + "-2"})
     assert r.status_code == 200, r.text
-    r = api.delete("/v1/auth/withdraw", token=guest.token)
+    fresh = api.signin(guest.email, PASSWORD + "-2").json()["accessToken"]  # the change ended every session
+    r = api.delete("/v1/auth/withdraw", token=fresh)
     assert r.status_code == 200, r.text
     assert api.signin(guest.email, PASSWORD + "-2").status_code == 401
 
@@ -179,8 +180,8 @@ def test_profile_partial_updates(api: Api) -> None:
     acc = api.signup(name="홍길동")
     path = f"/v1/users/{acc.id}/profile"
     r = api.get(path, token=acc.token)
-    assert r.json() == {"name": "홍길동", "nickname": None, "mobile": None, "gender": None, "bio": None,
-                        "image": None, "socialLinks": None}
+    assert r.json() == {"name": "홍길동", "nickname": None, "email": acc.email, "mobile": None, "gender": None,
+                        "bio": None, "image": None, "socialLinks": None}
     r = api.patch(path, token=acc.token, json={
         "nickname": "gildong", "mobile": "+821012345678", "gender": "male", "bio": "백엔드 개발자",
         "socialLinks": {"github": "https://github.com/gildong"}})
@@ -249,14 +250,14 @@ def test_avatar_upload_flow(live: Live) -> None:
                  json={"filename": "me.png", "contentType": "image/png"})
     assert r.status_code == 200, r.text
     grant = r.json()
-    assert grant["uploadUrl"].startswith(f"{live.url}/sandbox/uploads/{grant['key']}?expires=")
+    assert grant["url"].startswith(f"{live.url}/sandbox/uploads/{grant['key']}?expires=")
     assert grant["key"].startswith(f"avatar-{acc.id}-") and grant["key"].endswith(".png")
 
     # Not uploaded yet: the key is refused.
     r = api.patch(f"/v1/users/{acc.id}/avatar", token=acc.token, json={"s3Key": grant["key"]})
     assert r.status_code == 400 and error_code(r) == "common/invalid-request"
 
-    url = urlsplit(grant["uploadUrl"])
+    url = urlsplit(grant["url"])
     query = {k: v[0] for k, v in parse_qs(url.query).items()}
     with httpx.Client(base_url=live.url) as plain:  # the signature is the only credential
         r = plain.put(url.path, params=query, content=tiny_png(), headers={"Content-Type": "image/jpeg"})
@@ -297,7 +298,7 @@ def test_avatar_image_url_serves_the_uploaded_bytes(live: Live) -> None:
     r = httpx.get(image_url)  # issued but not uploaded yet
     assert r.status_code == 404 and error_code(r) == "sandbox/object-not-found"
 
-    assert httpx.put(pending["uploadUrl"], content=tiny_png(), headers={"Content-Type": "image/png"}).status_code == 200
+    assert httpx.put(pending["url"], content=tiny_png(), headers={"Content-Type": "image/png"}).status_code == 200
     image = api.patch(f"/v1/users/{acc.id}/avatar", token=acc.token, json={"s3Key": pending["key"]}).json()["image"]
     assert image == image_url
     assert api.get(f"/v1/users/{acc.id}/profile", token=acc.token).json()["image"] == image
@@ -310,7 +311,7 @@ def test_avatar_image_url_serves_the_uploaded_bytes(live: Live) -> None:
     second = api.post(f"/v1/users/{acc.id}/avatar/upload-url", token=acc.token,
                       json={"filename": "me.gif", "contentType": "image/gif"}).json()
     gif = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"
-    assert httpx.put(second["uploadUrl"], content=gif, headers={"Content-Type": "image/gif"}).status_code == 200
+    assert httpx.put(second["url"], content=gif, headers={"Content-Type": "image/gif"}).status_code == 200
     api.patch(f"/v1/users/{acc.id}/avatar", token=acc.token, json={"s3Key": second["key"]})
     assert httpx.get(image).status_code == 404
     r = httpx.get(f"{live.url}/sandbox/uploads/{second['key']}")
@@ -325,7 +326,7 @@ def test_upload_url_expires(live: Live) -> None:
     grant = api.post(f"/v1/users/{acc.id}/avatar/upload-url", token=acc.token,
                      json={"filename": "me.gif", "contentType": "image/gif"}).json()
     live.clock.advance(15 * 60)
-    url = urlsplit(grant["uploadUrl"])
+    url = urlsplit(grant["url"])
     with httpx.Client(base_url=live.url) as plain:
         r = plain.put(url.path, params={k: v[0] for k, v in parse_qs(url.query).items()}, content=b"GIF89a....",
                       headers={"Content-Type": "image/gif"})
