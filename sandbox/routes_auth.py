@@ -119,7 +119,7 @@ def email_sign_up(call: Call) -> Reply:
     with s.store.write() as conn:
         user = users.create(conn, email=email, name=name, now=s.clock.now(), password_hash=hashed,
                             first_is_admin=first_is_admin)
-        send_signup_confirmation(conn, call, user, None)
+        # bkend: the confirmation mail goes out when the app asks for it (resendSignUpEmail)
         new = sessions.start(conn, s, user_id=user.id, ip=call.ip, user_agent=call.user_agent)
     return created(sessions.token_response(s, user.id, new))
 

@@ -52,17 +52,25 @@ SORT_COLUMNS = {
 SEARCH_COLUMNS = {"name": users_t.c.name, "nickname": users_t.c.nickname, "email": users_t.c.email}
 
 
+PUBLIC_SEARCH = ("name", "nickname")  # what a non-admin may search by: the public fields
+
+
 @handles("listUsers")
 def list_users(call: Call) -> Reply:
-    if not call.user.is_admin:
-        raise ApiError(errors.FORBIDDEN)
+    """bkend: every signed-in user may list users; the fields shown depend on the role (an admin sees
+    every field, anyone else the public ones: id, name, nickname, image)."""
+    admin = call.user.is_admin
     q = call.query
+    if not admin and ((q.get("searchType") and q["searchType"] not in PUBLIC_SEARCH)
+                      or q.get("sortBy") in ("email", "role") or q.get("includeAccounts")):
+        raise ApiError(errors.FORBIDDEN, "Only an admin can search or sort by e-mail or role, or include accounts.")
     page, limit = int(q.get("page") or 1), int(q.get("limit") or 20)
     where: ColumnElement[bool] = true()
     search = q.get("search")
     if search:
         needle = str(search).lower()
-        columns = [SEARCH_COLUMNS[q["searchType"]]] if q.get("searchType") else list(SEARCH_COLUMNS.values())
+        allowed = SEARCH_COLUMNS if admin else {k: SEARCH_COLUMNS[k] for k in PUBLIC_SEARCH}
+        columns = [allowed[q["searchType"]]] if q.get("searchType") else list(allowed.values())
         where = or_(*(func.lower(c).contains(needle, autoescape=True) for c in columns))
     column = SORT_COLUMNS[q.get("sortBy") or "createdAt"]
     order = desc if (q.get("sortDirection") or "desc") == "desc" else asc
@@ -74,7 +82,9 @@ def list_users(call: Call) -> Reply:
         ).all()
         include = bool(q.get("includeAccounts"))
         items = [
-            users.user_json(r, accounts=users.linked_accounts_json(conn, r) if include else None) for r in rows
+            users.user_json(r, accounts=users.linked_accounts_json(conn, r) if include else None) if admin
+            else users.public_json(r)
+            for r in rows
         ]
     return ok({"items": items, "pagination": pagination(page, limit, int(total))})
 

@@ -95,6 +95,11 @@ def user_json(row: Any, *, accounts: list[dict[str, Any]] | None = None) -> dict
     return out
 
 
+def public_json(row: Any) -> dict[str, Any]:
+    """What any signed-in user may see of another user (the `PublicUser` schema)."""
+    return {"id": row.id, "name": row.name, "nickname": row.nickname, "image": row.image}
+
+
 def onboarding_status(stored: Any) -> str:
     """`completed` (bkend's value) once onboarding is finished; the earlier values are the sandbox's."""
     stored = stored or {}

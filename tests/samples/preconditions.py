@@ -144,6 +144,7 @@ def _resend_sign_up(ctx: Ctx, example: str | None) -> Case:
 @prepares("confirmSignUpEmail")
 def _confirm_sign_up(ctx: Ctx, example: str | None) -> Case:
     user = ctx.user()
+    ctx.ok(ctx.api.post("/v1/auth/signup/email/resend", json={"email": user.email}))
     token = ctx.mailed(user.email, "signup-confirmation")["token"]
     return Case({"query": {"token": token, "email": user.email}})
 

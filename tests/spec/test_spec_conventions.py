@@ -321,8 +321,8 @@ def test_every_schema_property_is_described() -> None:
 
 
 def test_korean_uses_the_formal_style() -> None:
-    # 합니다체 (docs/ko/STYLE.md): no 해요체 endings in Korean text.
-    informal = re.compile(r"(세요|해요|어요|아요|죠)[.!]?(\s|$)")
+    # docs/ko/STYLE.md: 합니다체 for descriptions, "~하세요" where the reader acts; never 해요체.
+    informal = re.compile(r"(해요|어요|아요|이에요|예요|죠)[.!]?(\s|$)")
     found = []
 
     def walk(node: Any, where: str) -> None:
@@ -432,6 +432,7 @@ def test_decisions_are_recorded_in_both_languages() -> None:
         "invitation-expired-status",
         "magic-link-completion",
         "added-error-codes",
+        "sandbox-rules",
     ):
         assert required in topics
     for decision in decisions:
