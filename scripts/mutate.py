@@ -34,6 +34,7 @@ SCOPE = [
     "sandbox.sessions.x_revoke_all__*",
     "sandbox.sessions.x_authenticate__*",
     "sandbox.sessions.x_user_gone_error__*",
+    "sandbox.sessions.x_ever_signed_in__*",
     "sandbox.sessions.x_list_for_user__*",
     "sandbox.onetime.*",  # mailed one-time secrets
     "sandbox.redirects.*",  # the callbackUrl allow-list

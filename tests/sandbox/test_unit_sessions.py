@@ -116,14 +116,16 @@ def test_rotation_spends_the_token_and_keeps_the_session(services: Services) -> 
     assert sessions.rotate(services, pair["refreshToken"])["tokenType"] == "Bearer"
 
 
-def test_reuse_of_a_spent_token_ends_the_whole_session(services: Services) -> None:
-    uid = new_user(services)
-    first = start(services, uid)
+def test_reuse_of_a_spent_token_ends_every_session_of_the_user(services: Services) -> None:
+    uid, someone = new_user(services), new_user(services, "b@example.com")
+    first, elsewhere, theirs = start(services, uid), start(services, uid), start(services, someone)
     second = sessions.rotate(services, first.refresh_token)
     clock(services).advance(1)
     assert code_of(sessions.rotate, services, first.refresh_token) == (errors.INVALID_REFRESH_TOKEN, None)
-    row = session_row(services, first.session_id)
-    assert (row.revoked_at, row.revoke_reason) == (NOW_MS + 1000, "refresh-token-reuse")
+    for ended in (first, elsewhere):  # bkend: a replay ends all of the user's sessions
+        row = session_row(services, ended.session_id)
+        assert (row.revoked_at, row.revoke_reason) == (NOW_MS + 1000, "refresh-token-reuse")
+    assert session_row(services, theirs.session_id).revoked_at is None
     # The thief's and the owner's newest tokens are both dead now.
     assert code_of(sessions.rotate, services, second["refreshToken"]) == (errors.INVALID_REFRESH_TOKEN, None)
     assert session_row(services, first.session_id).revoke_reason == "refresh-token-reuse"
@@ -268,7 +270,23 @@ def test_list_shows_only_this_users_live_sessions_newest_first(services: Service
         conn.execute(update(sessions_t).where(sessions_t.c.id == stale.session_id)
                      .values(expires_at=NOW_MS + 10_000, last_accessed_at=NOW_MS + 5))
     with services.store.read() as conn:
-        listed = sessions.list_for_user(conn, uid, old.session_id, NOW_MS + 10_000)
-        before = sessions.list_for_user(conn, uid, "", NOW_MS + 9_999)
-    assert [(x["id"], x["current"]) for x in listed] == [(new.session_id, False), (old.session_id, True)]
-    assert [x["id"] for x in before] == [new.session_id, stale.session_id, old.session_id]
+        listed, total = sessions.list_for_user(conn, uid, NOW_MS + 10_000, 1, 10)
+        before, before_total = sessions.list_for_user(conn, uid, NOW_MS + 9_999, 1, 10)
+        second_page = sessions.list_for_user(conn, uid, NOW_MS + 9_999, 2, 2)
+        past_the_end = sessions.list_for_user(conn, uid, NOW_MS + 9_999, 2, 3)
+    assert ([x["id"] for x in listed], total) == ([new.session_id, old.session_id], 2)
+    assert ([x["id"] for x in before], before_total) == ([new.session_id, stale.session_id, old.session_id], 3)
+    assert ([x["id"] for x in second_page[0]], second_page[1]) == ([old.session_id], 3)
+    assert past_the_end == ([], 3)
+
+
+def test_ever_signed_in(services: Services) -> None:
+    uid, other = new_user(services), new_user(services, "b@example.com")
+    start(services, other)
+    with services.store.read() as conn:
+        assert (sessions.ever_signed_in(conn, uid), sessions.ever_signed_in(conn, other)) == (False, True)
+    new = start(services, uid)
+    with services.store.write() as conn:
+        sessions.revoke(conn, new.session_id, NOW_MS, "sign-out")
+    with services.store.read() as conn:
+        assert sessions.ever_signed_in(conn, uid) is True  # an ended session counts
