@@ -93,6 +93,7 @@ def test_bound_to_purpose_and_address(store: Store, user_id: str) -> None:
     assert error(redeem, store, secret, purpose=MAGIC_LINK) == errors.VERIFICATION_TOKEN_NOT_FOUND
     assert error(peek, store, secret, purpose=MAGIC_LINK) == errors.VERIFICATION_TOKEN_NOT_FOUND
     assert error(redeem, store, secret, email="other@example.com") == errors.VERIFICATION_TOKEN_NOT_FOUND
+    assert error(peek, store, secret, email="other@example.com") == errors.VERIFICATION_TOKEN_NOT_FOUND
     assert error(redeem, store, "not-the-secret") == errors.VERIFICATION_TOKEN_NOT_FOUND
     assert redeem(store, secret).email == EMAIL  # none of the refusals spent it
 

@@ -290,3 +290,25 @@ def test_ever_signed_in(services: Services) -> None:
         sessions.revoke(conn, new.session_id, NOW_MS, "sign-out")
     with services.store.read() as conn:
         assert sessions.ever_signed_in(conn, uid) is True  # an ended session counts
+
+
+def test_list_pages_and_ties(services: Services) -> None:
+    uid = new_user(services)
+    # Inserted out of id order, equal in time: the last tie-break (id, ascending) decides.
+    with services.store.write() as conn:
+        for sid in ("ffffffffffffffffffffff02", "ffffffffffffffffffffff01"):
+            conn.execute(sessions_t.insert().values(id=sid, user_id=uid, ip="::1", created_at=NOW_MS,
+                                                    last_accessed_at=NOW_MS, expires_at=NOW_MS + DAY_MS))
+    clock(services).advance(5)
+    later = start(services, uid)  # created 5 s later ...
+    with services.store.write() as conn:  # ... but last used at the same time as one created earlier
+        conn.execute(sessions_t.insert().values(id="00000000000000000000000a", user_id=uid, ip="::1",
+                                                created_at=NOW_MS - 1, last_accessed_at=NOW_MS + 5000,
+                                                expires_at=NOW_MS + DAY_MS))
+    with services.store.read() as conn:
+        first_two, total = sessions.list_for_user(conn, uid, NOW_MS, 1, 2)
+        rest, _ = sessions.list_for_user(conn, uid, NOW_MS, 2, 2)
+    assert total == 4
+    # Most recently used first; among equals the newer session first; then by id.
+    assert [x["id"] for x in first_two] == [later.session_id, "00000000000000000000000a"]
+    assert [x["id"] for x in rest] == ["ffffffffffffffffffffff01", "ffffffffffffffffffffff02"]
