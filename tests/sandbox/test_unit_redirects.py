@@ -70,6 +70,13 @@ def test_length_limit_is_2048() -> None:
     assert ALLOW.allows(at_limit + "a") is False
 
 
+def test_an_origin_without_a_path_is_under_a_root_prefix() -> None:
+    root = AllowList.build((), ("https://a.example/",))
+    assert root.allows("https://a.example") is True
+    assert root.allows("https://a.example/x") is True
+    assert AllowList.build((), ("https://a.example/x/",)).allows("https://a.example") is False
+
+
 def test_no_url_is_nothing_to_refuse() -> None:
     require(AllowList(()), None)
     assert AllowList(()).allows("https://docs.example.com/") is False

@@ -179,16 +179,22 @@ def test_revoke_and_revoke_all(services: Services) -> None:
 
 def test_switch_organization_rotates_within_the_session(services: Services) -> None:
     uid = new_user(services)
-    new = start(services, uid)
-    clock(services).advance(5)
+    first, elsewhere = start(services, uid), start(services, uid)
+    clock(services).advance(1)
+    rotated = sessions.rotate(services, first.refresh_token)  # spends `first` at +1 s
+    new = sessions.NewSession(first.session_id, rotated["refreshToken"])
+    clock(services).advance(4)
     pair = sessions.switch_organization(services, Principal(uid, new.session_id, "user"), "org-2")
     claims = decoded(pair["accessToken"])
-    assert (claims["sid"], claims["org"], pair["tokenType"], pair["expiresIn"]) == (new.session_id, "org-2", "Bearer", 3600)
+    assert (claims["sub"], claims["sid"], claims["org"], pair["tokenType"], pair["expiresIn"]) == (
+        uid, new.session_id, "org-2", "Bearer", 3600)
     row = session_row(services, new.session_id)
     assert (row.organization_id, row.last_accessed_at) == ("org-2", NOW_MS + 5000)
     with services.store.read() as conn:
         used = dict(conn.execute(select(refresh_tokens.c.token_hash, refresh_tokens.c.used_at)).all())
-    assert used == {digest(new.refresh_token): NOW_MS + 5000, digest(pair["refreshToken"]): None}
+    # Only this session's unspent token is spent now; a spent one keeps its time, others are untouched.
+    assert used == {digest(first.refresh_token): NOW_MS + 1000, digest(new.refresh_token): NOW_MS + 5000,
+                    digest(elsewhere.refresh_token): None, digest(pair["refreshToken"]): None}
     # The old refresh token is now a reused one.
     assert code_of(sessions.rotate, services, new.refresh_token) == (errors.INVALID_REFRESH_TOKEN, None)
 
