@@ -96,7 +96,8 @@ def test_sign_in_answers_a_token_pair(services: Services) -> None:
     assert (pair["tokenType"], pair["expiresIn"]) == ("Bearer", 3600)
     claims = decoded(pair["accessToken"])
     assert claims["sub"] == uid and "org" not in claims
-    assert session_row(services, claims["sid"]).user_agent == "ua"
+    row = session_row(services, claims["sid"])
+    assert (row.user_agent, row.ip) == ("ua", "::1")
     assert sessions.rotate(services, pair["refreshToken"])["tokenType"] == "Bearer"
 
 
