@@ -21,6 +21,7 @@ from pymdownx.slugs import slugify
 from importer.mdscan import fenced_spans
 
 Heading = tuple[str, str]  # (text, id)
+_HTML_ID = re.compile(r'<a\s+id="([^"]+)"\s*>')
 
 
 _MARKDOWN: markdown.Markdown | None = None
@@ -53,6 +54,8 @@ def heading_ids(text: str) -> list[Heading]:
             walk(token["children"])
 
     walk(md.toc_tokens)
+    # Anchors written as HTML (`<a id="faq"></a>`) are link targets too.
+    found += [(anchor, anchor) for anchor in _HTML_ID.findall("\n".join(kept))]
     return found
 
 
