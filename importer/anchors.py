@@ -21,7 +21,7 @@ from pymdownx.slugs import slugify
 from importer.mdscan import fenced_spans
 
 Heading = tuple[str, str]  # (text, id)
-_HTML_ID = re.compile(r'<a\s+id="([^"]+)"\s*>')
+_HTML_ID = re.compile(r'<a\s+(?:id|name)="([^"]+)"\s*/?>')
 
 
 _MARKDOWN: markdown.Markdown | None = None

@@ -27,12 +27,14 @@ import posixpath
 import re
 from pathlib import Path
 
+from pymdownx import twemoji_db
+
 from importer.anchors import Heading, match_anchor
 from importer.assets import AssetStore
 from importer.cards import CARD_TABLE, Card, parse_cards, render_cards
 from importer.diagnostics import Report
 from importer.mdscan import mask_code
-from importer.space import Language, Page, Repository, resolve_link
+from importer.space import Language, Page, Repository, output_path, resolve_link
 
 _LINK_TEXT = r"(?:[^\[\]]|\[(?:[^\[\]]|\[[^\[\]]*\])*\])*"
 _DEST = r"<[^<>\n]*>|(?:[^\s()<]|\([^\s()]*\))+"
@@ -59,7 +61,6 @@ _FIGCAPTION = re.compile(r"<figcaption>(.*?)</figcaption>", re.S | re.I)
 _HTML_URL_ATTR = re.compile(r"""(?P<name>\b(?:href|src))=(?P<q>["'])(?P<url>[^"']*)(?P=q)""", re.I)
 _URL_UNSAFE = re.compile(r"""[\s()<>"#?%\[\]]""")
 _EMOJI_HOST = re.compile(r"emoji", re.I)
-_SHORTCODE = re.compile(r":[\w+-]+:")
 _CODEPOINTS = re.compile(r"(?:[0-9a-f]{4,6})(?:-[0-9a-f]{4,6})*", re.I)
 _BROKEN = ("broken-reference", "/broken/")
 
@@ -219,11 +220,11 @@ class PageRewriter:
         if not path:
             return rel
         here = posixpath.dirname(self.page.out)
-        target = site_url(posixpath.normpath(posixpath.join(here, path)))
+        target_file = posixpath.normpath(posixpath.join(here, path))
         base = site_url(self.page.out) or "."
-        new = posixpath.relpath(target or ".", base)
-        if target.endswith("/") and not new.endswith("/"):
-            new += "/"
+        new = posixpath.relpath(site_url(target_file) or ".", base)
+        if target_file.endswith(".md") and not new.endswith("/"):
+            new += "/"  # a page's URL is a folder
         return new + hash_ + fragment
 
     def _resolve(self, link: str) -> str:
@@ -239,10 +240,11 @@ class PageRewriter:
         rel = self._lang_relative(target)
         if rel is None:
             return None
-        readme = posixpath.join(rel, self.repo.readme) if rel else self.repo.readme
-        return self.lang.pages.get(rel) or self.lang.pages.get(readme) or self.lang.pages.get(
-            posixpath.join(rel, "README.md") if rel else "README.md"
-        )
+        if rel in self.lang.pages:
+            return self.lang.pages[rel]
+        # A folder: its readme, or whatever page became its index (the home page of a space without one).
+        index = posixpath.join(output_path(rel), "index.md") if rel else "index.md"
+        return next((page for page in self.lang.pages.values() if page.out == index), None)
 
     def _existing_file(self, path: str) -> Path | None:
         if not path:
@@ -362,13 +364,20 @@ class PageRewriter:
 
 
 def _emoji(src: str, alt: str) -> str | None:
-    """An emoji image (Atlassian or CDN emoji) as text: its `:shortcode:` alt, or the code points in
-    its file name; None when `src` is not an emoji image."""
+    """An emoji image (Atlassian or CDN emoji) as the emoji character: from the code points in its file
+    name or its `:shortcode:` alt (the text itself when the shortcode is unknown); None when `src` is
+    not an emoji image. A character, not a shortcode: the emoji extension would load an image."""
     if not _EMOJI_HOST.search(src):
         return None
-    if _SHORTCODE.fullmatch(alt.strip()):
-        return alt.strip()
     stem = posixpath.splitext(posixpath.basename(src.split("?", 1)[0]))[0]
     if _CODEPOINTS.fullmatch(stem):
-        return "".join(chr(int(cp, 16)) for cp in stem.split("-"))
-    return alt or None
+        return _characters(stem)
+    shortcode = alt.strip()
+    known = twemoji_db.emoji.get(twemoji_db.aliases.get(shortcode, shortcode))
+    if known is not None:
+        return _characters(known["unicode"])
+    return shortcode.strip(":") or None
+
+
+def _characters(codepoints: str) -> str:
+    return "".join(chr(int(cp, 16)) for cp in codepoints.split("-"))

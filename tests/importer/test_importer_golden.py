@@ -28,13 +28,18 @@ def _diff(name: str, expected: bytes, actual: bytes) -> str:
         return f"{name}: binary content differs"
 
 
-@pytest.mark.parametrize("case", ["constructs"])
+# constructs: two language folders named on the command line; gitbook-repo: a whole repository
+# (.gitbook.yaml, a stale root SUMMARY.md, language folders, assets and examples at its root).
+CASES = {"constructs": {"lang_map": {"ko": "ko", "en": "en"}}, "gitbook-repo": {}}
+
+
+@pytest.mark.parametrize("case", CASES)
 def test_import_matches_golden_files(tmp_path, case):
     src = FIXTURES / case
     out = tmp_path / "out"
-    result = import_space(src, out, lang_map={"ko": "ko", "en": "en"})
+    result = import_space(src, out, **CASES[case])
     warnings = "".join(
-        f"{d.path.relative_to(src)}:{d.line}: {d.kind}: {d.message}\n" for d in result.diagnostics
+        f"{d.path.relative_to(src)}:{d.line}: {d.severity}: {d.kind}: {d.message}\n" for d in result.diagnostics
     ).encode()
     expected_dir, expected_warnings = GOLDEN / case, GOLDEN / f"{case}.warnings.txt"
     if UPDATE:
