@@ -40,12 +40,33 @@ def _markdown() -> markdown.Markdown:
     return _MARKDOWN.reset()
 
 
+_SETEXT = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
+_LINE_START = re.compile(r"^[ \t]*(?:(?:[*+-]|\d{1,9}[.)])[ \t]+)*")
+_STRUCTURE = ("#", "<", "!!!", "???", "===", ">")
+
+
+def _skeleton(lines: list[str]) -> list[str]:
+    """`lines` with the text of every line that cannot be (part of) a heading replaced by `x`: the block
+    structure, and so the headings and their ids, stays; the inline parsing of prose, most of the
+    work, goes."""
+    out = []
+    for i, line in enumerate(lines):
+        rest = line.lstrip()
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        if not rest or rest.startswith(_STRUCTURE) or _SETEXT.match(line) or _SETEXT.match(following):
+            out.append(line)
+        else:
+            start = _LINE_START.match(line)
+            out.append((start.group() if start else "") + "x")
+    return out
+
+
 def heading_ids(text: str) -> list[Heading]:
     # Fenced code holds no headings, and highlighting it would be most of the work: drop it first.
     lines = text.split("\n")
     kept = [ln for is_fence, start, end in fenced_spans(lines) if not is_fence for ln in lines[start:end]]
     md = _markdown()
-    md.convert("\n".join(kept))
+    md.convert("\n".join(_skeleton(kept)))
     found: list[Heading] = []
 
     def walk(tokens: list[dict]) -> None:
