@@ -37,6 +37,12 @@ def _parser() -> argparse.ArgumentParser:
         help="web address of SRC's files (e.g. https://github.com/org/repo/blob/main): links to files "
         "that are not imported point there instead of becoming plain text",
     )
+    p.add_argument(
+        "--spec-name",
+        metavar="NAME",
+        help="GitBook OpenAPI blocks naming this spec (spec=NAME, or a src= file named NAME.yaml/.json) "
+        "document this project's spec/openapi.yaml: they become {{ operation(...) }} macro calls",
+    )
     p.add_argument("--force", action="store_true", help="replace OUT if it exists and is not empty")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
@@ -59,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         lang_map = parse_lang_map(args.lang_map) if args.lang_map is not None else None
         result = import_space(
             args.src, args.out, lang_map=lang_map, lang=args.lang, force=args.force, strict=args.strict,
-            repo_url=args.repo_url, progress=progress,
+            repo_url=args.repo_url, spec_name=args.spec_name, progress=progress,
         )
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)

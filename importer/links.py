@@ -34,6 +34,7 @@ from importer.assets import AssetStore
 from importer.cards import CARD_TABLE, Card, parse_cards, render_cards
 from importer.diagnostics import Report
 from importer.mdscan import mask_code
+from importer.openapi_ops import PLACEHOLDER, OurSpec
 from importer.space import Language, Page, Repository, output_path, resolve_link
 
 _LINK_TEXT = r"(?:[^\[\]]|\[(?:[^\[\]]|\[[^\[\]]*\])*\])*"
@@ -107,7 +108,9 @@ class PageRewriter:
         assets: AssetStore,
         headings: dict[str, list[Heading]],
         report: Report,
+        our_spec: OurSpec | None = None,
     ):
+        self.our_spec = our_spec
         self.lang, self.page, self.repo = lang, page, repo
         self.assets, self.headings, self.report = assets, headings, report
         self.path = lang.root / page.src  # for diagnostics
@@ -195,6 +198,19 @@ class PageRewriter:
             return None
         page = self._page_at(self._resolve(url.partition("#")[0].split("?", 1)[0]))
         return page.title if page else None
+
+    def operation(self, attrs: dict[str, str], line: int) -> str | None:
+        if self.our_spec is None or not self.our_spec.names_it(attrs):
+            return None
+        method, path = attrs.get("method", ""), attrs.get("path", "")
+        operation_id = self.our_spec.operation_id(method, path)
+        if operation_id is None:
+            self.report.warning(
+                self.path, line, f"{method.upper()} {path} is not an operation of {self.our_spec.spec.name}: "
+                "made it a link", "openapi",
+            )
+            return None
+        return PLACEHOLDER.format(operation_id)
 
     def html(self, fragment: str, line: int) -> str:
         """Raw HTML: its `href`/`src` become the built site's URLs, which MkDocs would not rewrite."""

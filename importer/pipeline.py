@@ -20,6 +20,7 @@ from importer.gitbook import Node, parse_page
 from importer.jinja_guard import protect
 from importer.links import PageRewriter
 from importer.navfile import nav_entries, nav_yaml
+from importer.openapi_ops import OurSpec, macro_calls
 from importer.output import check_target, publish
 from importer.render import Verbatim, render_page
 from importer.site_config import DOCS, write_site_config
@@ -64,6 +65,7 @@ def import_space(
     force: bool = False,
     strict: bool = False,
     repo_url: str | None = None,
+    spec_name: str | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Import the GitBook space at `src` into `out`.
@@ -81,7 +83,8 @@ def import_space(
 
     # Pages that parsed are converted even when others did not, so one run reports every error.
     trees = _parse_all(languages, report, progress)
-    converted = [_convert(language, trees[language.code], repo, report) for language in languages]
+    our_spec = OurSpec(spec_name)
+    converted = [_convert(language, trees[language.code], repo, our_spec, report) for language in languages]
     _stop_on_errors(report)
     if strict and report.warnings:
         raise ImportFailed([_as_error(d) for d in report.items if d.severity != "note"])
@@ -150,7 +153,9 @@ def _parse_all(languages: list[Language], report: Report, progress: Progress | N
     return trees
 
 
-def _convert(language: Language, parsed: dict[str, _Parsed], repo: Repository, report: Report) -> _Converted:
+def _convert(
+    language: Language, parsed: dict[str, _Parsed], repo: Repository, our_spec: OurSpec, report: Report
+) -> _Converted:
     headings: dict[str, list[Heading]] = {
         rel: heading_ids(render_page(p.tree, Verbatim())) for rel, p in parsed.items()
     }
@@ -158,6 +163,6 @@ def _convert(language: Language, parsed: dict[str, _Parsed], repo: Repository, r
     pages: dict[str, str] = {}
     for rel, p in parsed.items():
         page = language.pages[rel]
-        rewriter = PageRewriter(language, page, repo, assets, headings, report)
-        pages[page.out] = p.front_matter + protect(render_page(p.tree, rewriter))
+        rewriter = PageRewriter(language, page, repo, assets, headings, report, our_spec)
+        pages[page.out] = p.front_matter + macro_calls(protect(render_page(p.tree, rewriter)))
     return _Converted(language, pages, assets, nav_entries(language.nav))

@@ -12,7 +12,8 @@
 - columns     → Material's `<div class="grid" markdown>`, one `<div markdown>` per column
 - updates     → one section per update, headed by its date
 - prompt      → `!!! example ""` admonition
-- openapi, openapi-operation → a link to the operation (`METHOD /path`)
+- openapi, openapi-operation → a link to the operation (`METHOD /path`), or, for this project's own
+                spec (`--spec-name`), the `operation` macro (openapi_ops.py)
 - if, unknown blocks → their content (the parser warned)
 - `## Title <a href="#id" id="id"></a>` (GitBook's custom heading anchor), `<a id>`/`<a name>` in a
   heading → `## Title { #id }`; an anchor in a `<details>` summary goes on a line before the block
@@ -48,6 +49,9 @@ class Rewriter(Protocol):
     def page_title(self, url: str) -> str | None:
         """The nav title of the imported page that `url` points to."""
 
+    def operation(self, attrs: dict[str, str], line: int) -> str | None:
+        """What stands for a GitBook OpenAPI block of this project's own spec; None for other specs."""
+
 
 class Verbatim:
     """A Rewriter that changes nothing: used to render pages before the link targets are known."""
@@ -62,6 +66,9 @@ class Verbatim:
         return url
 
     def page_title(self, url: str) -> str | None:
+        return None
+
+    def operation(self, attrs: dict[str, str], line: int) -> str | None:
         return None
 
 
@@ -195,6 +202,9 @@ def _render_columns(block: Block, rw: Rewriter) -> list[str]:
 
 
 def _operation_line(block: Block, rw: Rewriter) -> str:
+    ours = rw.operation(block.attrs, block.line)
+    if ours is not None:
+        return ours
     method = block.attrs.get("method", "").upper()
     operation = " ".join(filter(None, [method, block.attrs.get("path", "")])) or block.attrs.get("spec", "OpenAPI")
     src = block.attrs.get("src", "")

@@ -21,7 +21,7 @@ import pytest
 
 from importer import ImportResult, import_space
 from tests.conftest import ROOT
-from tests.importer.conftest import FIXTURES, run_cli
+from tests.importer.conftest import FIXTURES, run_cli, write_space
 from tests.importer.site_build import Build, build, built_path, local_links
 
 BKEND_DOCS = ROOT.parent / "shared" / "corpora" / "bkend-docs"
@@ -182,3 +182,31 @@ def test_bkend_docs_every_warning_names_file_and_line(bkend):
     assert len(warnings) == len(bkend.result.warnings) > 0
     for line in warnings:
         assert re.match(rf"{re.escape(str(BKEND_DOCS))}/\S+:\d+: warning: ", line), line
+
+
+def test_openapi_blocks_of_our_spec_become_operation_macros_that_build(tmp_path):
+    page = (
+        "# Sign-up\n\n"
+        '{% openapi-operation spec="bkend-auth" path="/v1/auth/email/signup" method="post" %}\n'
+        "[OpenAPI bkend-auth](https://api.example.com/bkend-auth.yaml)\n"
+        "{% endopenapi-operation %}\n\n"
+        '{% openapi src="https://api.example.com/bkend-auth.yaml" path="/v1/no/such" method="get" %}\n'
+        "{% endopenapi %}\n\n"
+        '{% openapi src="https://other.example.com/pets.yaml" path="/pets" method="get" %}\n'
+        "{% endopenapi %}\n"
+    )
+    src = write_space(tmp_path / "space", {"page.md": page})
+    out = tmp_path / "out"
+    result = import_space(src, out, spec_name="bkend-auth")
+    text = (out / "docs" / "ko" / "index.md").read_text(encoding="utf-8")
+    assert text == (
+        '# Sign-up\n\n{{ operation("emailSignUp") }}\n\n'
+        "[`GET /v1/no/such`](https://api.example.com/bkend-auth.yaml)\n\n"
+        "[`GET /pets`](https://other.example.com/pets.yaml)\n"
+    )
+    [warning] = result.warnings
+    assert (warning.line, warning.kind) == (7, "openapi")
+    run = build(out, cwd=tmp_path)
+    assert run.returncode == 0 and run.warnings == [], run.log
+    built = _article((out / "site" / "index.html").read_text(encoding="utf-8"))
+    assert 'id="emailsignup"' in built and "/v1/auth/email/signup" in built
