@@ -16,6 +16,7 @@ import re
 from urllib.parse import unquote
 
 import markdown
+from material.extensions.emoji import to_svg, twemoji
 from pymdownx.slugs import slugify
 
 from importer.mdscan import fenced_spans
@@ -31,10 +32,14 @@ def _markdown() -> markdown.Markdown:
     global _MARKDOWN
     if _MARKDOWN is None:
         _MARKDOWN = markdown.Markdown(
-            extensions=["toc", "admonition", "attr_list", "md_in_html", "pymdownx.details", "pymdownx.tabbed"],
+            extensions=[
+                "toc", "admonition", "attr_list", "md_in_html", "pymdownx.details", "pymdownx.tabbed", "pymdownx.emoji"
+            ],
             extension_configs={
                 "toc": {"slugify": slugify(case="lower")},
                 "pymdownx.tabbed": {"alternate_style": True},
+                # Icons and emoji in a heading are not part of its id: they must be read as MkDocs reads them.
+                "pymdownx.emoji": {"emoji_index": twemoji, "emoji_generator": to_svg},
             },
         )
     return _MARKDOWN.reset()

@@ -24,6 +24,8 @@ import html
 import re
 from dataclasses import dataclass
 
+from importer.icons import convert_icons
+
 CARD_TABLE = re.compile(r"""data-view\s*=\s*["']cards["']""", re.I)
 _HEADER = re.compile(r"<th\b([^>]*)>", re.I)
 _BODY = re.compile(r"<tbody\b[^>]*>(.*?)</tbody>", re.S | re.I)
@@ -49,7 +51,7 @@ class Card:
 
 
 def _markdown(cell: str) -> str:
-    text = cell.strip()
+    text = convert_icons(cell.strip())
     for pattern, replacement in _INLINE:
         text = pattern.sub(replacement, text)
     text = _LINK.sub(lambda m: f"[{_TAG.sub('', m[2]).strip()}]({m[1]})", text)
@@ -98,7 +100,7 @@ def render_cards(cards: list[Card]) -> str:
             parts.append(card.cover)
         title = card.title or card.target or ""
         linked = "](" in title  # a title that is a link already is not linked again
-        if title and not title.startswith("**") and not linked:
+        if title and "**" not in title and not linked:
             title = f"**{title}**"
         parts.append(f"[{title}]({card.target})" if card.target and not linked else title)
         if card.body:

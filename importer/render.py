@@ -10,11 +10,12 @@
 - code        → the wrapped fence with `title="..."` and `linenums="1"`
 - stepper     → an ordered list, one item per step (body indented 4 spaces)
 - columns     → Material's `<div class="grid" markdown>`, one `<div markdown>` per column
-- updates     → one section per update, headed by its date
+- updates     → one section per update: its heading (or its date as `##`), then its date
 - prompt      → `!!! example ""` admonition
 - openapi, openapi-operation → a link to the operation (`METHOD /path`), or, for this project's own
                 spec (`--spec-name`), the `operation` macro (openapi_ops.py)
 - if, unknown blocks → their content (the parser warned)
+- `<i class="fa-bolt">:bolt:</i>` (GitBook's icons) → `:fontawesome-solid-bolt:` (icons.py)
 - `## Title <a href="#id" id="id"></a>` (GitBook's custom heading anchor), `<a id>`/`<a name>` in a
   heading → `## Title { #id }`; an anchor in a `<details>` summary goes on a line before the block
 - a list right after a paragraph line gets the blank line Python-Markdown needs to see a list
@@ -29,6 +30,7 @@ import re
 from typing import Protocol
 
 from importer.gitbook import Block, Node, Text
+from importer.icons import convert_icons
 from importer.lists import separate_lists
 from importer.mdscan import fence_opening
 
@@ -87,7 +89,7 @@ def _render(nodes: list[Node], rw: Rewriter) -> list[str]:
     previous: Block | None = None  # the previous block sibling, if nothing but blank lines came since
     for node in nodes:
         if isinstance(node, Text):
-            lines = node.lines if node.fence else rw.prose(_heading_anchors("\n".join(node.lines)), node.line).split("\n")
+            lines = node.lines if node.fence else rw.prose(convert_icons(_heading_anchors("\n".join(node.lines))), node.line).split("\n")
             if after_block and lines and lines[0].strip() and out and out[-1].strip():
                 out.append("")
             out.extend(lines)
@@ -164,8 +166,7 @@ def _render_block(block: Block, rw: Rewriter, previous: Block | None) -> list[st
     if name == "updates":
         return _render(block.children, rw)
     if name == "update":
-        date = block.attrs.get("date", "").strip()
-        return [f"## {date}", "", *_render(block.children, rw)] if date else _render(block.children, rw)
+        return _render_update(block, rw)
     if name == "prompt":
         return ['!!! example ""', "", *_body(block.children, rw)]
     if name in ("openapi", "openapi-operation"):
@@ -182,6 +183,21 @@ def _render_details(block: Block, rw: Rewriter) -> list[str]:
     summary = _ANY_ANCHOR.sub("", summary).strip().replace('"', "'")
     head = f'{marker} note "{summary}"' if summary else f"{marker} note"
     return [*anchors, *([""] if anchors else []), head, "", *_body(block.children, rw)]
+
+
+_ATX = re.compile(r"^#{1,6}\s")
+
+
+def _render_update(block: Block, rw: Rewriter) -> list[str]:
+    """An update is a section: its own heading (or its date as one), then the date, then the text."""
+    body = _render(block.children, rw)
+    date = block.attrs.get("date", "").strip()
+    if not date:
+        return body
+    first = next((i for i, line in enumerate(body) if line.strip()), None)
+    if first is not None and _ATX.match(body[first]):
+        return [*body[: first + 1], "", f"*{date}*", *body[first + 1 :]]
+    return [f"## {date}", "", *body]
 
 
 def _render_steps(block: Block, rw: Rewriter) -> list[str]:

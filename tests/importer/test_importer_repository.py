@@ -98,7 +98,9 @@ def test_stepper_columns_updates_prompt_and_openapi_in_the_built_page(repo_site)
     steps = re.search(r"<ol>(.*?)</ol>", page, re.S)
     assert steps and steps[1].count("<li>") == 2 and "도시 고르기" in steps[1]
     assert re.search(r'<div class="grid">\s*<div>\s*<p>왼쪽 열', page)
-    assert re.search(r'<h2 id="2026-03-02">', page) and re.search(r'<h2 id="2026-01-15">', page)
+    # an update with its own heading keeps it and shows the date below; one without is headed by its date
+    assert re.search(r'<h2 id="습도-추가">습도 추가 <span class="twemoji"><svg', page)
+    assert re.search(r"</h2>\s*<p><em>2026-03-02</em></p>", page) and re.search(r'<h2 id="2026-01-15">', page)
     assert re.search(r'<div class="admonition example">\s*<p>서울의 내일', page)
     assert '<a href="https://weather.example.com/openapi.yaml"><code>GET /forecast</code></a>' in page
     assert "<code>POST /alerts</code>" in page
@@ -111,6 +113,7 @@ def test_cards_and_raw_html_tables_link_and_show_images(repo_site):
     assert cards and cards[1].count("<li>") == 2
     assert '<img alt="" src="../../media/cover-art.png" />' in cards[1]
     assert '<a href="../../"><strong>시작하기</strong></a>' in cards[1]
+    assert re.search(r'<a href="../../group/detail/"><span class="twemoji"><svg .*?</svg></span> <strong>세부 사항', cards[1])
     assert '<a href="../../group/detail/#options">옵션 보기</a>' in page
     assert '<img src="../../media/badge.png" alt="배지">' in page
 
@@ -127,7 +130,7 @@ def test_figures_pictures_emoji_and_downloads(repo_site):
 
 def test_old_style_and_details_anchors_keep_working(repo_site):
     page = repo_site.html("ko/blocks/anchors.md")
-    for anchor in ("legacy-top", "units", "faq-rain"):
+    for anchor in ("legacy-top", "units", "faq-rain", "깃발-달린-제목"):  # the last one's heading has an icon
         assert f'id="{anchor}"' in page and f'href="#{anchor}"' in page
     assert "고장 난 링크와 또 하나는" in page
 
