@@ -27,6 +27,7 @@ import posixpath
 import re
 from pathlib import Path
 
+from markdown.util import BLOCK_LEVEL_ELEMENTS
 from pymdownx import twemoji_db
 
 from importer.anchors import Heading, match_anchor
@@ -64,6 +65,8 @@ _URL_UNSAFE = re.compile(r"""[\s()<>"#?%\[\]]""")
 _EMOJI_HOST = re.compile(r"emoji", re.I)
 _CODEPOINTS = re.compile(r"(?:[0-9a-f]{4,6})(?:-[0-9a-f]{4,6})*", re.I)
 _BROKEN = ("broken-reference", "/broken/")
+_BUTTON = re.compile(r"""class=["']button(?:\s+(primary|secondary))?["']""")
+_BLOCK_START = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b")
 
 
 def is_external(url: str) -> bool:
@@ -148,6 +151,8 @@ class PageRewriter:
         if m["picture"]:
             return self._picture(whole, at) or whole
         if m["img"]:
+            if _in_html_block(text, m.start()):  # Markdown is not read there: keep HTML, with the site's URL
+                return self.html(whole, at)
             return self._img_tag(_attrs(group("img_attrs")), at) or whole
         if m["anchor"]:
             return f'<a id="{group("anchor_id")}"></a>'  # `name=` is not an id MkDocs (or HTML5) knows
@@ -226,7 +231,7 @@ class PageRewriter:
                 return f'{m["name"]}="{html.escape(new or "#", quote=True)}"'
             return f'{m["name"]}="{html.escape(self._as_site_url(new), quote=True)}"'
 
-        return _HTML_URL_ATTR.sub(one, fragment)
+        return _HTML_URL_ATTR.sub(one, _BUTTON.sub(_material_button, fragment))
 
     # -- helpers -------------------------------------------------------------------------------------
 
@@ -377,6 +382,20 @@ class PageRewriter:
             cover = self._image(card.cover, "", line) if card.cover else None
             cards.append(Card(self.prose(card.title, line), self.prose(card.body, line), target or None, cover))
         return render_cards(cards)
+
+
+def _material_button(m: re.Match[str]) -> str:
+    """GitBook's buttons (`<a class="button primary">`) as Material's."""
+    return 'class="md-button md-button--primary"' if m[1] == "primary" else 'class="md-button"'
+
+
+def _in_html_block(text: str, pos: int) -> bool:
+    """Whether `pos` is in a raw HTML block: a paragraph that starts with a block-level tag
+    (`<p align="center"><img …></p>`), which Python-Markdown passes through unread."""
+    start = text.rfind("\n\n", 0, pos)
+    first_line = text[start + 2 if start >= 0 else 0 :].lstrip("\n").split("\n", 1)[0].strip()
+    tag = _BLOCK_START.match(first_line)
+    return bool(tag) and tag[1].lower() in BLOCK_LEVEL_ELEMENTS and "markdown" not in first_line
 
 
 def _emoji(src: str, alt: str) -> str | None:

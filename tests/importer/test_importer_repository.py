@@ -126,6 +126,14 @@ def test_figures_pictures_emoji_and_downloads(repo_site):
     assert '<a href="../../media/field-notes.md.txt">현장 메모 내려받기</a>' in page
     assert (repo_site.site / "media" / "field-notes.md.txt").is_file()
     assert "<p>사라진 그림</p>" in page
+    # an image in a raw HTML block stays HTML (Markdown is not read there), with the site's URL
+    assert '<p align="center"><img src="../../media/badge.png" alt="가운데 배지" width="40"></p>' in page
+
+
+def test_gitbook_buttons_become_material_buttons(repo_site):
+    page = repo_site.html("ko/group/detail.md")
+    assert '<a href="../overview/" class="md-button md-button--primary">개요로 돌아가기</a>' in page
+    assert '<a href="https://weather.example.com" class="md-button">웹사이트</a>' in page
 
 
 def test_old_style_and_details_anchors_keep_working(repo_site):
