@@ -395,7 +395,7 @@ def _in_html_block(text: str, pos: int) -> bool:
     start = text.rfind("\n\n", 0, pos)
     first_line = text[start + 2 if start >= 0 else 0 :].lstrip("\n").split("\n", 1)[0].strip()
     tag = _BLOCK_START.match(first_line)
-    return bool(tag) and tag[1].lower() in BLOCK_LEVEL_ELEMENTS and "markdown" not in first_line
+    return tag is not None and tag[1].lower() in BLOCK_LEVEL_ELEMENTS and "markdown" not in first_line
 
 
 def _emoji(src: str, alt: str) -> str | None:
