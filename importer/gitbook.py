@@ -14,6 +14,7 @@ is just text, which the Jinja guard protects.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,7 +75,7 @@ Node = Text | Block
 
 @dataclass
 class _Token:
-    kind: str  # "text", "fence", "open", "close", "separator" ({% else %}), "summary" (a <summary> line)
+    kind: str  # "text", "fence", "open", "close", "separator" ({% else %}), "include", "summary" (a <summary> line)
     line: int
     text: str = ""
     name: str = ""
@@ -82,11 +83,16 @@ class _Token:
     indent: str = ""
 
 
-def parse_page(source: str, path: Path, report: Report) -> list[Node] | None:
+# Reads the file of an `{% include "…" %}` (written in the file at Path, on line int) and returns its
+# tree, or None when there is nothing to include (reported by the loader).
+IncludeLoader = Callable[[str, Path, int], "list[Node] | None"]
+
+
+def parse_page(source: str, path: Path, report: Report, include: IncludeLoader | None = None) -> list[Node] | None:
     """Return the page's tree, or None when it has errors (already added to `report`)."""
     before = len(report.errors)
     tokens = _tokenize(reindent_lists(source.split("\n")), path, report)
-    tree = _build(tokens, path, report)
+    tree = _build(tokens, path, report, include)
     return tree if len(report.errors) == before else None
 
 
@@ -160,7 +166,10 @@ def _line_tokens(line: str, lineno: int, path: Path, report: Report) -> list[_To
             continue  # inside a sentence it is text; the Jinja guard keeps it from being rendered
         if line[pos : m.start()].strip():
             tokens.append(_Token("text", lineno, line[pos : m.start()].rstrip()))
-        if name in SEPARATORS:
+        if name == "include" and alone:
+            src = m["args"].strip().strip("\"'")
+            tokens.append(_Token("include", lineno, src, name=name, indent=indent))
+        elif name in SEPARATORS:
             tokens.append(_Token("separator", lineno, name=name, indent=indent))
         elif name.startswith("end") and (name[3:] in BLOCK_TAGS or name not in KNOWN_TAGS):
             if m["args"].strip():
@@ -183,7 +192,7 @@ def _next_structural(tokens: list[_Token], start: int) -> _Token | None:
     return next((t for t in tokens[start:] if t.kind in ("open", "close")), None)
 
 
-def _build(tokens: list[_Token], path: Path, report: Report) -> list[Node]:
+def _build(tokens: list[_Token], path: Path, report: Report, include: IncludeLoader | None) -> list[Node]:
     root = Block("page", {}, 0)
     stack: list[Block] = [root]
 
@@ -206,6 +215,10 @@ def _build(tokens: list[_Token], path: Path, report: Report) -> list[Node]:
                 report.error(path, tok.line, "text between {% tab %} blocks: put it inside a {% tab %}")
                 continue
             add_text(tok, tok.kind == "fence")
+        elif tok.kind == "include":
+            included = include(tok.text, path, tok.line) if include else None
+            if included is not None:
+                top.children.append(Block("include", {"src": tok.text}, tok.line, tok.indent, included))
         elif tok.kind == "separator":
             if top.name != "if":
                 report.warning(path, tok.line, f"{{% {tok.name} %}} outside {{% if %}}: dropped", "unknown-tag")

@@ -16,7 +16,8 @@ from importer.anchors import Heading, heading_ids
 from importer.assets import AssetStore
 from importer.diagnostics import Diagnostic, ImportFailed, Report
 from importer.frontmatter import split_front_matter
-from importer.gitbook import Node, parse_page
+from importer.gitbook import IncludeLoader, Node, parse_page
+from importer.includes import include_loader
 from importer.jinja_guard import protect
 from importer.links import PageRewriter
 from importer.navfile import nav_entries, nav_yaml
@@ -82,7 +83,7 @@ def import_space(
     _stop_on_errors(report)
 
     # Pages that parsed are converted even when others did not, so one run reports every error.
-    trees = _parse_all(languages, report, progress)
+    trees = _parse_all(languages, include_loader(src, report), report, progress)
     our_spec = OurSpec(spec_name)
     converted = [_convert(language, trees[language.code], repo, our_spec, report) for language in languages]
     _stop_on_errors(report)
@@ -130,7 +131,9 @@ class _Parsed:
     tree: list[Node]
 
 
-def _parse_all(languages: list[Language], report: Report, progress: Progress | None) -> dict[str, dict[str, _Parsed]]:
+def _parse_all(
+    languages: list[Language], include: IncludeLoader, report: Report, progress: Progress | None
+) -> dict[str, dict[str, _Parsed]]:
     total = sum(len(language.pages) for language in languages)
     done = 0
     trees: dict[str, dict[str, _Parsed]] = {}
@@ -147,7 +150,7 @@ def _parse_all(languages: list[Language], report: Report, progress: Progress | N
                 report.error(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})", "encoding")
                 continue
             front_matter, text = split_front_matter(text, path, report)
-            tree = parse_page(text, path, report)
+            tree = parse_page(text, path, report, include)
             if tree is not None:
                 trees[language.code][page.src] = _Parsed(front_matter, tree)
     return trees

@@ -14,7 +14,7 @@
 - prompt      → `!!! example ""` admonition
 - openapi, openapi-operation → a link to the operation (`METHOD /path`), or, for this project's own
                 spec (`--spec-name`), the `operation` macro (openapi_ops.py)
-- if, unknown blocks → their content (the parser warned)
+- if, include, unknown blocks → their content (the parser warned about if and unknown blocks)
 - `<i class="fa-bolt">:bolt:</i>` (GitBook's icons) → `:fontawesome-solid-bolt:` (icons.py)
 - `## Title <a href="#id" id="id"></a>` (GitBook's custom heading anchor), `<a id>`/`<a name>` in a
   heading → `## Title { #id }`; an anchor in a `<details>` summary goes on a line before the block
@@ -75,12 +75,7 @@ class Verbatim:
 
 
 def render_page(nodes: list[Node], rw: Rewriter) -> str:
-    lines = separate_lists(_render(nodes, rw))
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    while lines and not lines[-1].strip():
-        lines.pop()
-    return "\n".join(lines) + "\n"
+    return "\n".join(_trimmed(separate_lists(_render(nodes, rw)))) + "\n"
 
 
 def _render(nodes: list[Node], rw: Rewriter) -> list[str]:
@@ -129,19 +124,22 @@ def _heading_anchors(text: str) -> str:
     return _HEADING_ANCHOR.sub(one, text)
 
 
-def _body(nodes: list[Node], rw: Rewriter) -> list[str]:
-    lines = _render(nodes, rw)
+def _trimmed(lines: list[str]) -> list[str]:
     while lines and not lines[0].strip():
         lines.pop(0)
     while lines and not lines[-1].strip():
         lines.pop()
-    return [INDENT + ln if ln.strip() else "" for ln in lines]
+    return lines
+
+
+def _body(nodes: list[Node], rw: Rewriter) -> list[str]:
+    return [INDENT + ln if ln.strip() else "" for ln in _trimmed(_render(nodes, rw))]
 
 
 def _render_block(block: Block, rw: Rewriter, previous: Block | None) -> list[str]:
     name = block.name
-    if block.unknown or name == "if":
-        return _render(block.children, rw)
+    if block.unknown or name in ("if", "include"):
+        return _trimmed(_render(block.children, rw))
     if name == "hint":
         return [f'!!! {block.attrs["style"]} ""', "", *_body(block.children, rw)]
     if name == "details":

@@ -143,7 +143,7 @@ def discover(repo: Repository, lang_map: dict[str, str] | None, default_lang: st
         lang_map = {p.name: p.name for p in folders}
     for folder in folders:
         if folder.name not in lang_map:
-            report.warning(folder / summary, None, f"language folder {folder.name!r} is not in --lang-map: skipped", "skipped")
+            report.warning(folder / summary, 1, f"language folder {folder.name!r} is not in --lang-map: skipped", "skipped")
     languages = []
     for folder_name, code in lang_map.items():
         folder = content / folder_name

@@ -130,6 +130,13 @@ def test_figures_pictures_emoji_and_downloads(repo_site):
     assert '<p align="center"><img src="../../media/badge.png" alt="가운데 배지" width="40"></p>' in page
 
 
+def test_includes_put_the_reusable_content_in_the_page(repo_site):
+    page = repo_site.html("ko/group/detail.md")
+    assert re.search(r'<div class="admonition info">\s*<p>온도는 섭씨', page)
+    [missing] = [d for d in repo_site.result.warnings if d.kind == "include"]
+    assert (missing.path.name, missing.line) == ("detail.md", 9)
+
+
 def test_gitbook_buttons_become_material_buttons(repo_site):
     page = repo_site.html("ko/group/detail.md")
     assert '<a href="../overview/" class="md-button md-button--primary">개요로 돌아가기</a>' in page
