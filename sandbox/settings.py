@@ -68,6 +68,7 @@ class Settings:
     # Proxies whose X-Forwarded-For / -Proto is believed; none by default, so a client cannot pick
     # the IP its rate limits and sessions are recorded under.
     trusted_proxies: tuple[str, ...] = ()
+    workers: int = 1  # processes serving one database (--workers)
 
     @classmethod
     def from_env(

@@ -37,6 +37,8 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 __all__ = ["IntegrityError", "Store", "new_id"]
@@ -203,6 +205,16 @@ uploads = Table(
     Column("data", LargeBinary),
 )
 
+rate_limits = Table(
+    "rate_limits",
+    metadata,
+    # one GCRA bucket per (rule, key): shared by every worker, kept across restarts (ratelimit.py)
+    Column("rule", String(32), primary_key=True),
+    Column("key", String(400), primary_key=True),
+    Column("owner", String(EMAIL), index=True),  # the account a key belongs to, if any
+    Column("tat", BigInteger, nullable=False),  # theoretical arrival time, ms
+)
+
 
 _PROCESS_PART = secrets.token_bytes(5)
 _counter = itertools.count(secrets.randbelow(1 << 24))
@@ -226,7 +238,11 @@ def _v1_create_tables(conn: Connection) -> None:
     metadata.create_all(conn)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1_create_tables]
+def _v2_rate_limits(conn: Connection) -> None:
+    rate_limits.create(conn, checkfirst=True)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1_create_tables, _v2_rate_limits]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -304,6 +320,12 @@ class Store:
                     update(meta).where(meta.c.key == "schema_version").values(value=str(SCHEMA_VERSION))
                 )
         return SCHEMA_VERSION
+
+    def insert_ignore(self, table: Table, **values: Any) -> Any:
+        """INSERT that leaves an existing row with the same key alone (both dialects)."""
+        if self.is_sqlite:
+            return sqlite_insert(table).values(**values).on_conflict_do_nothing()
+        return pg_insert(table).values(**values).on_conflict_do_nothing()
 
     def get_meta(self, conn: Connection, key: str) -> str | None:
         row = conn.execute(select(meta.c.value).where(meta.c.key == key)).first()
