@@ -57,6 +57,7 @@ class Settings:
     spec_path: Path = DEFAULT_SPEC
     max_body_bytes: int = 64 * 1024
     max_upload_bytes: int = 5 * 1024 * 1024
+    upload_quota_bytes: int = 200 * 1024 * 1024  # all stored uploads together
     validate_responses: bool = False  # tests: check every response against the spec
     # Where the OAuth redirect flow sends the browser, with the token pair in the URL fragment.
     oauth_app_redirect: str = "http://127.0.0.1:8000/"
@@ -94,6 +95,7 @@ class Settings:
             redirect_urls=parse_list(env.get("SANDBOX_REDIRECT_URLS", "")),
             allowed_hosts=parse_list(env.get("SANDBOX_ALLOWED_HOSTS", "")),
             trusted_proxies=parse_list(env.get("SANDBOX_TRUSTED_PROXIES", "")),
+            upload_quota_bytes=parse_mebibytes("SANDBOX_UPLOAD_QUOTA", env.get("SANDBOX_UPLOAD_QUOTA", ""), 200),
         )
 
 
@@ -109,6 +111,16 @@ def parse_origins(value: str) -> tuple[str, ...]:
 
 def parse_list(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+def parse_mebibytes(name: str, value: str, default: int) -> int:
+    try:
+        mib = float(value) if value.strip() else float(default)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of MiB, not {value!r}") from None
+    if mib <= 0:
+        raise SettingsError(f"{name} must be a positive number of MiB, not {value!r}")
+    return int(mib * 1024 * 1024)
 
 
 def parse_rate_limits(value: str) -> float | None:
