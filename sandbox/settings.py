@@ -70,6 +70,10 @@ class Settings:
     # the IP its rate limits and sessions are recorded under.
     trusted_proxies: tuple[str, ...] = ()
     workers: int = 1  # processes serving one database (--workers)
+    header_timeout: float = 10.0  # seconds for a request head to arrive (slowloris)
+    body_timeout: float = 30.0  # seconds for a request body to arrive
+    max_connections: int = 1000  # open connections per process; more evict the slowest heads
+    max_concurrency: int = 200  # requests in flight per process; more get 503
 
     @classmethod
     def from_env(
@@ -79,6 +83,7 @@ class Settings:
         db_path: Path | str | None = None,
         host: str = "127.0.0.1",
         port: int = 8001,
+        workers: int = 1,
     ) -> Settings:
         env = os.environ if environ is None else environ
         database_url = env.get("DATABASE_URL") or sqlite_url(Path(db_path) if db_path else DEFAULT_DB)
@@ -96,6 +101,11 @@ class Settings:
             allowed_hosts=parse_list(env.get("SANDBOX_ALLOWED_HOSTS", "")),
             trusted_proxies=parse_list(env.get("SANDBOX_TRUSTED_PROXIES", "")),
             upload_quota_bytes=parse_mebibytes("SANDBOX_UPLOAD_QUOTA", env.get("SANDBOX_UPLOAD_QUOTA", ""), 200),
+            workers=workers,
+            header_timeout=parse_positive(env, "SANDBOX_HEADER_TIMEOUT", 10.0),
+            body_timeout=parse_positive(env, "SANDBOX_BODY_TIMEOUT", 30.0),
+            max_connections=int(parse_positive(env, "SANDBOX_MAX_CONNECTIONS", 1000)),
+            max_concurrency=int(parse_positive(env, "SANDBOX_MAX_CONCURRENCY", 200)),
         )
 
 
@@ -113,14 +123,19 @@ def parse_list(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
-def parse_mebibytes(name: str, value: str, default: int) -> int:
+def parse_positive(env: Mapping[str, str], name: str, default: float) -> float:
+    value = env.get(name, "").strip()
     try:
-        mib = float(value) if value.strip() else float(default)
+        number = float(value) if value else default
     except ValueError:
-        raise SettingsError(f"{name} must be a number of MiB, not {value!r}") from None
-    if mib <= 0:
-        raise SettingsError(f"{name} must be a positive number of MiB, not {value!r}")
-    return int(mib * 1024 * 1024)
+        number = -1
+    if number <= 0:
+        raise SettingsError(f"{name} must be a positive number, not {value!r}")
+    return number
+
+
+def parse_mebibytes(name: str, value: str, default: int) -> int:
+    return int(parse_positive({name: value}, name, default) * 1024 * 1024)
 
 
 def parse_rate_limits(value: str) -> float | None:
