@@ -12,6 +12,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from .app import build_services, configure_server, create_app
+from .cors import describe
 from .memory import return_freed_memory
 from .server import uvicorn_options
 from .settings import DEFAULT_DB, Settings, SettingsError
@@ -47,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     shown_host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"bkend sandbox listening on http://{shown_host}:{args.port}", flush=True)
     print(f"publishable key (X-API-Key): {services.spec.audience}", flush=True)
+    print(f"browser origins allowed (SANDBOX_CORS_ORIGINS): {describe(settings.cors_origins)}", flush=True)
     options = uvicorn_options(settings)
     if args.workers == 1:
         uvicorn.run(app, host=args.host, port=args.port, **options)

@@ -6,21 +6,18 @@ import json
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from starlette.applications import Starlette
-from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from starlette.types import ASGIApp
 
 from . import errors, routes_auth, routes_invitations, routes_sandbox, routes_users
 from .clock import Clock, SystemClock
 from .context import Services
+from .cors import cors_middleware
 from .dispatch import error_response, make_endpoint
 from .errors import ApiError
 from .guards import ConcurrencyCap, HostGuard, allowed_hosts
@@ -36,26 +33,6 @@ from .tokens import AccessTokens
 
 # Importing the route modules registers their handlers in operations.HANDLERS.
 ROUTE_MODULES = (routes_auth, routes_invitations, routes_sandbox, routes_users)
-ALLOWED_HEADERS = ["Authorization", "Content-Type", "X-API-Key", "X-Project-Id", "X-Environment"]
-
-
-class EnvelopeCORSMiddleware(CORSMiddleware):
-    """Starlette's CORS handling, with a refused preflight answered in the error envelope too."""
-
-    def __init__(self, app: ASGIApp, /, services: Services, **options: Any) -> None:
-        super().__init__(app, **options)
-        self.services = services
-
-    def preflight_response(self, request_headers: Headers) -> Response:
-        response = super().preflight_response(request_headers)
-        if response.status_code != 400:
-            return response
-        reason = bytes(response.body).decode()  # "Disallowed CORS origin", ...
-        refused = error_response(self.services, ApiError(errors.INVALID_REQUEST, f"{reason}."))
-        for name in ("vary",):
-            if name in response.headers:
-                refused.headers[name] = response.headers[name]
-        return refused
 
 
 def build_services(settings: Settings, clock: Clock | None = None, spec: Spec | None = None) -> Services:
@@ -125,8 +102,6 @@ def create_app(settings: Settings, clock: Clock | None = None, services: Service
             response.headers["Allow"] = exc.headers["Allow"]
         return response
 
-    origins = list(settings.cors_origins)
-
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         yield
@@ -146,16 +121,7 @@ def create_app(settings: Settings, clock: Clock | None = None, services: Service
                 refusal=envelope(services, errors.INVALID_REQUEST,
                                  "The Host header names a host this sandbox does not serve (SANDBOX_ALLOWED_HOSTS)."),
             ),
-            Middleware(
-                EnvelopeCORSMiddleware,
-                services=services,
-                allow_origins=["*"] if "*" in origins else origins,
-                allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-                allow_headers=ALLOWED_HEADERS,
-                expose_headers=["Retry-After", "Location"],
-                allow_credentials=False,  # bearer tokens only, never cookies
-                max_age=600,
-            )
+            cors_middleware(services),
         ],
         exception_handlers={HTTPException: http_error},
         lifespan=lifespan,

@@ -67,7 +67,8 @@ class AllowList:
 
     @classmethod
     def build(cls, docs_origins: tuple[str, ...], configured: tuple[str, ...]) -> AllowList:
-        values = [o for o in docs_origins if o != "*"] + list(configured)
+        # "*" and "loopback" (the CORS default) add nothing: loopback apps are always allowed.
+        values = [o for o in docs_origins if o not in ("*", "loopback")] + list(configured)
         return cls(tuple(entry(v) for v in values))
 
     def allows(self, url: str) -> bool:

@@ -10,7 +10,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SPEC = ROOT / "spec" / "openapi.yaml"
 DEFAULT_DB = ROOT / ".sandbox" / "sandbox.db"
-DEFAULT_CORS_ORIGINS = ("http://127.0.0.1:8000", "http://localhost:8000")
+# `loopback`: pages on 127.0.0.1, localhost or [::1], any port (sandbox/cors.py); bearer tokens only
+DEFAULT_CORS_ORIGINS = ("loopback",)
 
 
 class SettingsError(ValueError):
@@ -114,7 +115,7 @@ def sqlite_url(path: Path) -> str:
 
 
 def parse_origins(value: str) -> tuple[str, ...]:
-    """Comma-separated origins; `*` allows any origin; empty means the docs' default origins."""
+    """Comma-separated origins; `*` allows any origin, `loopback` any loopback page; empty: `loopback`."""
     origins = tuple(o.strip().rstrip("/") for o in value.split(",") if o.strip())
     return origins or DEFAULT_CORS_ORIGINS
 
