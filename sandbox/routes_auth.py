@@ -400,8 +400,7 @@ def oauth_callback_redirect(call: Call) -> Reply:
 
 @handles("getMe")
 def get_me(call: Call) -> Reply:
-    with call.services.store.read() as conn:
-        return ok(users.user_json(me(conn, call)))
+    return ok(users.user_json(call.user.user_row))  # read with the session, in the same lookup
 
 
 @handles("refreshToken")
