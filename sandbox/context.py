@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,3 +103,10 @@ def created(body: Any) -> Reply:
 
 def redirect(location: str) -> Reply:
     return Reply(302, None, {"Location": location})
+
+
+def pagination(page: int, limit: int, total: int) -> dict[str, int | bool]:
+    """The `Pagination` object of every list answer."""
+    pages = math.ceil(total / limit)
+    return {"page": page, "limit": limit, "total": total, "totalPages": pages,
+            "hasNext": page < pages, "hasPrev": page > 1}

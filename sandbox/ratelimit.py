@@ -87,6 +87,8 @@ class RateLimiter:
         self._take(rule, key, None, counting=False)
 
     def reset(self, rule: Rule, key: str) -> None:
+        if self._scale is None:
+            return
         if self._shared(rule):
             with self._db().write() as conn:
                 conn.execute(delete(rate_limits).where(and_(rate_limits.c.rule == rule.name, rate_limits.c.key == key)))
@@ -96,7 +98,7 @@ class RateLimiter:
 
     def forget(self, rule: Rule, owner: str) -> None:
         """Clear every key counted for `owner` (a password reset ends a lock from anywhere)."""
-        if self._shared(rule):
+        if self._scale is not None and self._shared(rule):
             with self._db().write() as conn:
                 conn.execute(delete(rate_limits).where(
                     and_(rate_limits.c.rule == rule.name, rate_limits.c.owner == owner)))

@@ -28,6 +28,7 @@ class OAuthProvider:
     token_url: str
     userinfo_url: str
     emails_url: str | None = None  # GitHub hides private e-mails behind a second call
+    tokeninfo_url: str | None = None  # Google checks an ID token (Google Sign-In) here
 
 
 # Public endpoints of the providers. SANDBOX_<NAME>_TOKEN_URL / _USERINFO_URL / _EMAILS_URL override
@@ -37,11 +38,13 @@ OAUTH_ENDPOINTS: dict[str, dict[str, str | None]] = {
         "token_url": "https://oauth2.googleapis.com/token",
         "userinfo_url": "https://openidconnect.googleapis.com/v1/userinfo",
         "emails_url": None,
+        "tokeninfo_url": "https://oauth2.googleapis.com/tokeninfo",
     },
     "github": {
         "token_url": "https://github.com/login/oauth/access_token",
         "userinfo_url": "https://api.github.com/user",
         "emails_url": "https://api.github.com/user/emails",
+        "tokeninfo_url": None,
     },
 }
 
@@ -170,5 +173,6 @@ def oauth_from_env(env: Mapping[str, str]) -> dict[str, OAuthProvider]:
                 token_url=env.get(prefix + "TOKEN_URL") or str(endpoints["token_url"]),
                 userinfo_url=env.get(prefix + "USERINFO_URL") or str(endpoints["userinfo_url"]),
                 emails_url=env.get(prefix + "EMAILS_URL") or endpoints["emails_url"],
+                tokeninfo_url=env.get(prefix + "TOKENINFO_URL") or endpoints["tokeninfo_url"],
             )
     return providers

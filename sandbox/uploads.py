@@ -16,6 +16,13 @@ from .store import uploads, users
 from .tokens import sign, signature_matches
 
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp"}
+BY_EXTENSION = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp"}
+
+
+def type_of(filename: str) -> str | None:
+    """The image type a file name's extension names, or None (bkend's example client sends no type)."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return BY_EXTENSION.get(ext)
 
 
 def _signed_text(key: str, content_type: str, expires: int) -> str:
@@ -40,7 +47,7 @@ def issue(
         key=key, user_id=user_id, content_type=content_type, created_at=to_millis(now),
         expires_at=expires * 1000))
     query = urlencode({"expires": expires, "signature": signature})
-    return {"uploadUrl": f"{base_url}/sandbox/uploads/{key}?{query}", "key": key, "expiresAt": rfc3339(expires)}
+    return {"url": f"{base_url}/sandbox/uploads/{key}?{query}", "key": key, "expiresAt": rfc3339(expires)}
 
 
 def purge(conn: Connection, user_id: str, now_ms: int) -> None:

@@ -81,6 +81,12 @@ class Api:
         items = r.json()["items"]
         return [m for m in items if kind is None or m["kind"] == kind]
 
+    def confirmation_mail(self, email: str) -> dict[str, Any]:
+        """Ask for the sign-up confirmation mail (sent on request only, as in bkend) and return it."""
+        r = self.post("/v1/auth/signup/email/resend", json={"email": email})
+        assert r.status_code == 200, r.text
+        return self.outbox(email, "signup-confirmation")[0]
+
     def close(self) -> None:
         self.http.close()
 
