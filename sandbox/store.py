@@ -293,10 +293,16 @@ class Prepared:
         compiled = stmt.compile(dialect=engine.dialect)
         self.sql = str(compiled)
         self.order = tuple(compiled.positiontup or ()) if compiled.positional else None
-        self.row = namedtuple("Row", [c.key for c in stmt.selected_columns])  # type: ignore[misc]
+        self.row: Any = namedtuple("Row", [c.key for c in stmt.selected_columns])  # type: ignore[misc]
+        # the column types' own conversions (JSON text, SQLite's 0/1 booleans), as Core would apply
+        self.convert = [c.type.result_processor(engine.dialect, None) for c in stmt.selected_columns]
 
     def params(self, values: dict[str, Any]) -> Any:
         return tuple(values[name] for name in self.order) if self.order is not None else values
+
+    def make_row(self, raw: Any) -> Any:
+        return self.row._make([f(v) if f is not None and v is not None else v
+                               for f, v in zip(self.convert, raw, strict=True)])
 
 
 class Store:
@@ -327,7 +333,7 @@ class Store:
                 self._raw_made -= 1
             raise
         self._raw.put(conn)
-        return None if row is None else prepared.row(*row)
+        return None if row is None else prepared.make_row(row)
 
     def _raw_connection(self) -> Any:
         try:
