@@ -219,6 +219,7 @@ rate_limits = Table(
 )
 
 
+MIGRATION_LOCK = 0x5A4E_DB0C  # PostgreSQL advisory lock id held while migrating
 RAW_CONNECTIONS = 4  # driver connections kept for `fetch_one`
 
 _PROCESS_PART = secrets.token_bytes(5)
@@ -254,7 +255,16 @@ SCHEMA_VERSION = len(MIGRATIONS)
 # --- engine -----------------------------------------------------------------------------------
 
 
+def driver_url(url: str) -> str:
+    """`postgresql://` (and the older `postgres://`) means the psycopg 3 driver the sandbox ships."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
 def make_engine(url: str) -> Engine:
+    url = driver_url(url)
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
     engine = create_engine(
@@ -367,6 +377,8 @@ class Store:
     def migrate(self) -> int:
         """Apply pending migrations; returns the schema version now in force."""
         with self.write() as conn:
+            if not self.is_sqlite:  # several workers or machines may start at once (SQLite: BEGIN IMMEDIATE)
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
             version = 0
             if inspect(conn).has_table("meta"):
                 row = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).first()
@@ -396,12 +408,11 @@ class Store:
         return None if row is None else str(row[0])
 
     def meta_value(self, key: str, make: Callable[[], str]) -> str:
-        """Read a persisted value, creating it once (first writer wins)."""
+        """Read a persisted value, creating it once (first writer wins, also across processes)."""
         with self.write() as conn:
+            conn.execute(self.insert_ignore(meta, key=key, value=make()))
             value = self.get_meta(conn, key)
-            if value is None:
-                value = make()
-                conn.execute(meta.insert().values(key=key, value=value))
+            assert value is not None
             return value
 
     def integrity_check(self) -> str:
