@@ -46,8 +46,8 @@ bench: assets ## build time, page weight and console size
 mutate: $(VENV)/.installed ## mutation testing of the sandbox's security paths (not part of `make test`)
 	$(PY) scripts/mutate.py $(ARGS)
 
-import: $(VENV)/.installed ## make import SRC=<gitbook space> OUT=<folder> [ARGS="--lang-map ko=ko,en=en --force"]
-	@test -n "$(SRC)" -a -n "$(OUT)" || { echo "usage: make import SRC=<gitbook space> OUT=<folder>"; exit 2; }
+import: $(VENV)/.installed ## make import SRC=<gitbook repository> OUT=<folder> [ARGS="--repo-url URL --force"]; then mkdocs serve -f OUT/mkdocs.yml
+	@test -n "$(SRC)" -a -n "$(OUT)" || { echo "usage: make import SRC=<gitbook repository> OUT=<folder>"; exit 2; }
 	$(PY) -m importer "$(SRC)" "$(OUT)" $(ARGS)
 
 lint: $(VENV)/.installed
