@@ -46,18 +46,23 @@ def needs_shared(relative: str) -> pytest.MarkDecorator:
     """Mark a test (or a module, as `pytestmark`) that reads `../shared/<relative>`.
 
     Absent, the test skips on a laptop but fails in CI (`CI=true`), where ../shared is expected."""
-    return pytest.mark.needs_shared(SHARED / relative)
+    return pytest.mark.needs_shared(relative)
+
+
+def require_shared(relative: str) -> Path:
+    """`../shared/<relative>` for a fixture that needs it: skips without it, fails under CI=true."""
+    path = SHARED / relative
+    if not path.exists():
+        shown = f"../shared/{relative}"
+        if in_ci():
+            pytest.fail(f"{shown} is missing, and CI=true expects ../shared beside the clone", pytrace=False)
+        pytest.skip(f"{shown} is not here (optional fixtures)")
+    return path
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     for mark in item.iter_markers("needs_shared"):
-        path = Path(mark.args[0])
-        if path.exists():
-            continue
-        shown = f"../shared/{path.relative_to(SHARED).as_posix()}"
-        if in_ci():
-            pytest.fail(f"{shown} is missing, and CI=true expects ../shared beside the clone", pytrace=False)
-        pytest.skip(f"{shown} is not here (optional fixtures)")
+        require_shared(mark.args[0])
 
 
 def stop_process(proc: subprocess.Popen, timeout: float = 10.0) -> None:
