@@ -110,14 +110,17 @@ def test_the_wait_rounds_up_to_whole_seconds(store: Store, rule: Rule) -> None:
 
 
 @pytest.mark.parametrize("rule", [FIVE_PER_10S, MEMORY_RULE], ids=["database", "memory"])
-def test_reset_clears_one_key(store: Store, rule: Rule) -> None:
+def test_reset_clears_one_key_of_one_rule(store: Store, rule: Rule) -> None:
     limiter = RateLimiter(FakeClock(NOW), store=store)
-    for key in ("k", "other"):
+    twin = Rule("twin", 5, 10, errors.TOO_MANY_REQUESTS, shared=rule.shared)  # the same key, another rule
+    for r, key in ((rule, "k"), (rule, "other"), (twin, "k")):
         for _ in range(5):
-            limiter.hit(rule, key)
+            limiter.hit(r, key)
     limiter.reset(rule, "k")
+    limiter.reset(rule, "never-seen")  # nothing to clear is no error
     limiter.hit(rule, "k")
     assert wait_after(limiter, rule, "other") == 2
+    assert wait_after(limiter, twin, "k") == 2
 
 
 def test_buckets_are_in_the_database_shared_by_limiters(store: Store) -> None:
