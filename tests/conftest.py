@@ -209,7 +209,8 @@ def run_sandbox(
     )
     try:
         try:
-            wait_for_port(port, proc=proc)
+            # Generous: on a loaded machine reading the spec at start can take a while.
+            wait_for_port(port, timeout=90, proc=proc)
         except (RuntimeError, TimeoutError) as error:
             raise RuntimeError(f"{error}\n{log_path.read_text()}") from error
         yield Sandbox(f"http://127.0.0.1:{port}", SANDBOX_KEY, db_path, jwt_secret, proc)

@@ -184,9 +184,12 @@ def spec_path(spec: dict[str, Any], written: str) -> str | None:
 
 def _branches(spec: dict[str, Any], schema: Any) -> list[dict[str, Any]]:
     schema = deref(spec, schema)
+    own = schema.get("properties", {})
     for combinator in ("oneOf", "anyOf"):
         if combinator in schema:
-            return [b for sub in schema[combinator] for b in _branches(spec, sub)]
+            # A branch may only add `required`: the schema's own properties hold in every branch.
+            return [{**branch, "properties": {**own, **branch.get("properties", {})}}
+                    for sub in schema[combinator] for branch in _branches(spec, sub)]
     if "allOf" in schema:
         merged: dict[str, Any] = {"properties": {}}
         for sub in schema["allOf"]:

@@ -155,6 +155,9 @@ def test_block_requests_are_in_the_spec(block: Block) -> None:
          "PATCH /v1/users/{userId}/profile: body key 'mobil' is not in the request schema"),
         ("await bkendFetch('/v1/auth/email/signin', { method: 'POST', body: { method: 'password', email, token } });",
          "POST /v1/auth/email/signin: body key 'token' is not in the request schema"),
+        # A schema with its own properties and anyOf branches that only add `required`.
+        ("bkendFetch(`/v1/auth/${provider}/callback`, { method: 'POST', body: { code, redirectUri, bogus } });",
+         "POST /v1/auth/{provider}/callback: body key 'bogus' is not in the request schema"),
     ],
 )
 def test_the_spec_check_refuses_wrong_requests(code: str, problem: str) -> None:
