@@ -107,6 +107,8 @@ def test_expiry_to_the_millisecond(store: Store, user_id: str) -> None:
 
 
 def test_a_new_secret_voids_the_unspent_one_for_the_same_pair_only(store: Store, user_id: str) -> None:
+    spent = issue(store, user_id, now=NOW - 10)
+    redeem(store, spent, now=NOW - 5)
     first = issue(store, user_id)
     other_purpose = issue(store, user_id, purpose=MAGIC_LINK)
     other_address = issue(store, None, email="else@example.com")
@@ -116,6 +118,9 @@ def test_a_new_secret_voids_the_unspent_one_for_the_same_pair_only(store: Store,
         voided = conn.execute(select(one_time_tokens.c.used_at).where(
             one_time_tokens.c.token_hash == digest(first))).scalar_one()
     assert voided == 1_800_000_005_000
+    with store.read() as conn:  # the one spent before keeps the time it was spent
+        assert conn.execute(select(one_time_tokens.c.used_at).where(
+            one_time_tokens.c.token_hash == digest(spent))).scalar_one() == 1_799_999_995_000
     assert redeem(store, second).user_id == user_id
     assert redeem(store, other_purpose, purpose=MAGIC_LINK).user_id == user_id
     assert redeem(store, other_address, email="else@example.com").email == "else@example.com"

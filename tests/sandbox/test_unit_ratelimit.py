@@ -151,6 +151,15 @@ def test_forget_clears_every_key_of_one_owner(store: Store) -> None:
     assert wait_after(limiter, LOGIN_FAILURES, attempt_key("b@example.com", "1.1.1.1")) == 90
 
 
+def test_forget_without_a_database_is_nothing_to_do() -> None:
+    limiter = RateLimiter(FakeClock(NOW))
+    for _ in range(5):
+        limiter.hit(MEMORY_RULE, "k", owner="a@example.com")
+    limiter.forget(MEMORY_RULE, "a@example.com")
+    limiter.forget(LOGIN_FAILURES, "a@example.com")
+    assert wait_after(limiter, MEMORY_RULE, "k") == 2  # in-memory keys have no owner to forget by
+
+
 def test_off_means_off(store: Store) -> None:
     limiter = RateLimiter(FakeClock(NOW), scale=None, store=store)
     for _ in range(20):

@@ -173,6 +173,7 @@ def test_revoke_and_revoke_all(services: Services) -> None:
         assert sessions.revoke(conn, a.session_id, NOW_MS + 2, "again") is False
         assert sessions.revoke_all(conn, uid, NOW_MS + 3, "password-change", keep=b.session_id) == 1
         assert sessions.revoke_all(conn, uid, NOW_MS + 4, "password-reset") == 1
+        assert sessions.revoke_all(conn, uid, NOW_MS + 5, "nothing-left") == 0
     assert [(session_row(services, x.session_id).revoked_at, session_row(services, x.session_id).revoke_reason)
             for x in (a, b, c, theirs)] == [
         (NOW_MS + 1, "sign-out"), (NOW_MS + 4, "password-reset"), (NOW_MS + 3, "password-change"), (None, None)]
@@ -210,8 +211,9 @@ def bearer(s: Services, user_id: str, session_id: str, org: str | None = None) -
 def test_authenticate_answers_the_principal(services: Services) -> None:
     uid = new_user(services, role="admin")
     new = start(services, uid)
-    assert sessions.authenticate(services, bearer(services, uid, new.session_id, "o1")) == Principal(
-        uid, new.session_id, "admin", "o1")
+    principal = sessions.authenticate(services, bearer(services, uid, new.session_id, "o1"))
+    assert principal == Principal(uid, new.session_id, "admin", "o1")
+    assert (principal.user_row.id, principal.user_row.email) == (uid, "a@example.com")  # for GET /me
     token = services.access_tokens.issue(uid, new.session_id)
     assert sessions.authenticate(services, f"  bearer   {token}  ") == Principal(uid, new.session_id, "admin", None)
 
@@ -258,6 +260,7 @@ def test_expiry_of_the_session_row_to_the_millisecond(services: Services) -> Non
 
 def test_a_deleted_user(services: Services) -> None:
     uid = new_user(services)
+    new_user(services, "still-here@example.com")  # another user exists: the check is for this one
     new = start(services, uid)
     header = bearer(services, uid, new.session_id)
     with services.store.write() as conn:
