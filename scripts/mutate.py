@@ -49,13 +49,16 @@ LISTED = re.compile(r"^- `(?P<name>[^`]+)`: (?P<why>\S.*)$")
 
 
 def equivalent() -> dict[str, str]:
+    """Listed name -> its section (`Equivalent`, `Race guard`)."""
     if not EQUIVALENT.exists():
         return {}
-    found = {}
+    found, section = {}, ""
     for line in EQUIVALENT.read_text(encoding="utf-8").splitlines():
+        if line.startswith("### "):
+            section = line[4:].strip()
         match = LISTED.match(line)
         if match:
-            found[match["name"]] = match["why"]
+            found[match["name"]] = section
     return found
 
 
@@ -86,7 +89,9 @@ def main(argv: list[str]) -> int:
     explained = [n for n in survivors if n in listed and status[n] == "survived"]
     unexplained = [n for n in survivors if n not in explained]
     stale = sorted(n for n in listed if n in status and status[n] in KILLED)
-    print(f"\nmutants: {len(status)}, killed: {counts['killed']}, equivalent (listed): {len(explained)}, "
+    kinds = Counter(listed[n] for n in explained)
+    print(f"\nmutants: {len(status)}, killed: {counts['killed']}, explained survivors: {len(explained)} "
+          f"({', '.join(f'{k.lower()}: {v}' for k, v in sorted(kinds.items()))}), "
           f"surviving unexplained: {len(unexplained)}  ({', '.join(f'{k}={v}' for k, v in sorted(counts.items()))})")
     for name in unexplained:
         print(f"  {status[name]}: {name}   (mutmut show {name})")
