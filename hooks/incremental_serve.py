@@ -107,6 +107,13 @@ def on_pre_build(config, **kwargs):
     _building = fingerprint(config)
     if _building != _built:
         utils.clean_directory(config.site_dir)  # every page is older than its inputs: rebuild all
+    # Material's search plugin carries its last index into a dirty build, where static-i18n merges
+    # both languages into it again: the index would grow by the whole site on every reload (and
+    # the merge is quadratic). Under --dirty it indexes the pages rebuilt; the site's own search
+    # index is built from every page (see the README's "serve" notes).
+    search = config.plugins.get("material/search")
+    if search is not None and hasattr(search, "search_index_prev"):
+        search.search_index_prev = None
 
 
 @event_priority(-200)  # after static-i18n's nested builds (-100): the whole site is written

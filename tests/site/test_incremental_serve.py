@@ -10,16 +10,20 @@ from __future__ import annotations
 import importlib.util
 import inspect
 import logging
+import re
 import shutil
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
+import httpx
 import jinja2
 import pytest
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.structure.files import File
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, build_site
+from tests.site.serving import make_serve, served
 
 
 def _load(name: str):
@@ -158,3 +162,91 @@ def test_template_cache_recompiles_an_edited_template(tmp_path: Path) -> None:
     assert render() == "one 1"
     (tmp_path / "page.html").write_text("two {{ x }}", encoding="utf-8")
     assert render() == "two 1"
+
+
+# Material's own search index is not kept page by page under --dirty (static-i18n merges it after
+# the language builds); the site's search index replaces it. The gzip header carries a timestamp.
+NOT_COMPARED = {"search/search_index.json", "sitemap.xml.gz", "en/sitemap.xml.gz"}
+# static-i18n gives the English 404 page the language links of the last page the Korean build
+# rendered (all of them in a full build, the edited one under --dirty): compared without them.
+_LANGUAGE_LINK = re.compile(r'href="[^"]*"( hreflang=)')
+
+
+def _comparable(name: str, data: bytes) -> bytes:
+    return _LANGUAGE_LINK.sub(r"\1", data.decode()).encode() if name == "en/404.html" else data
+
+
+def _site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.slow
+def test_serve_after_page_and_spec_edits_equals_a_full_build(tmp_path: Path) -> None:
+    """What `make serve` holds after edits (some pages rebuilt, some converted from the cache) is
+    byte for byte what `mkdocs build` makes of the edited project."""
+    with make_serve(tmp_path) as serve:
+        work, base = serve.project, serve.docs
+        site = Path(re.search(r"Building 'ko' documentation to directory: (\S+)", serve.log.read_text())[1])
+        page = work / "docs" / "en" / "authentication" / "email-signup.md"
+        _append(page, "\n\nA sentence added while serving.\n")
+        assert served(f"{base}/en/authentication/email-signup/", "A sentence added while serving.")
+        spec = work / "spec" / "openapi.yaml"
+        spec.write_text(
+            spec.read_text(encoding="utf-8").replace(
+                "summary: Sign up with e-mail\n", "summary: Sign up by e-mail\n"
+            ),
+            encoding="utf-8",
+        )
+        assert served(f"{base}/en/reference/auth-user-api/", "Sign up by e-mail")
+        _append(work / "docs" / "ko" / "index.md", "\n\n서빙 중에 덧붙인 문단입니다.\n")
+        assert served(f"{base}/", "서빙 중에 덧붙인 문단입니다.")
+        time.sleep(1)  # the livereload server answers once the build is complete; be sure of it
+        httpx.get(f"{base}/")
+        served_files = _site_files(site)
+    fresh = build_site(work / "mkdocs.yml", tmp_path / "fresh", site_url=f"{base}/")
+    built = _site_files(fresh)
+    assert sorted(served_files) == sorted(built)
+    differing = [
+        name
+        for name in built
+        if name not in NOT_COMPARED
+        and _comparable(name, built[name]) != _comparable(name, served_files[name])
+    ]
+    assert differing == []
+
+
+def test_material_search_carries_its_index_in_search_index_prev() -> None:
+    # Pin: the attribute hooks/incremental_serve.py empties before each dirty build.
+    from material.plugins.search.plugin import SearchPlugin
+
+    assert "self.search_index_prev = self.search_index" in inspect.getsource(SearchPlugin.on_post_build)
+
+
+render_cache = _load("render_cache")
+
+
+def test_render_cache_restores_everything_page_render_sets(tmp_path: Path) -> None:
+    # Pin: on a hit, hooks/render_cache.py puts back what Page.render() sets. If a new MkDocs sets
+    # more, this fails instead of cached pages silently missing it.
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("# A\n\n## Part { #part }\n\n[to b](b.md#there)\n", encoding="utf-8")
+    (docs / "b.md").write_text("# B\n", encoding="utf-8")
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "t", "docs_dir": str(docs), "markdown_extensions": ["attr_list", "toc"]})
+    assert config.validate() == ([], [])
+    files = Files([File(name, str(docs), str(tmp_path / "site"), True) for name in ("a.md", "b.md")])
+    page = Page(None, files.get_file_from_path("a.md"), config)
+    page.read_source(config)
+    before = dict(vars(page))
+    page.render(config, files)
+    changed = {name for name, value in vars(page).items() if before.get(name, object()) is not value}
+    assert changed == {"content", "toc", "_title_from_render", "present_anchor_ids", "links_to_anchors"}
+    assert page.links_to_anchors == {files.get_file_from_path("b.md"): {"there": "b.md#there"}}
+    source = inspect.getsource(render_cache.on_page_content)
+    for name in changed - {"content"}:
+        assert f"page.{name} = " in source
