@@ -149,7 +149,8 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
     dest = page.file.abs_dest_path
     digest = hashlib.blake2b(markdown.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
     _pending[dest] = digest
-    if _soft and _built_from.get(dest) == digest and os.path.isfile(dest):
+    # A page that includes files (`--8<--`) may include one of the macros' inputs: always rebuilt.
+    if _soft and _built_from.get(dest) == digest and "--8<--" not in markdown and os.path.isfile(dest):
         os.utime(dest)  # same Markdown, same everything else: MkDocs keeps the HTML it has
     return markdown
 
