@@ -88,6 +88,8 @@ def _convert(lines: list[str], base: Path) -> list[str]:
         if tab or admonition:
             body, i = _indented_block(lines, i + 1)
             converted = _convert(body, base)
+            while converted and not converted[0].strip():
+                converted.pop(0)
             if tab:
                 out.extend([f"**{tab['label']}**", ""])
                 out.extend(converted)

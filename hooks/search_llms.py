@@ -28,7 +28,7 @@ PROJECT = str(Path(__file__).resolve().parent.parent)
 if PROJECT not in sys.path:
     sys.path.insert(0, PROJECT)
 
-from docs_search import index, llms, segment, sections, twin  # noqa: E402
+from docs_search import index, llms, sections, segment, twin  # noqa: E402
 from docs_search.markers import strip_markers  # noqa: E402
 
 NOTE = {
