@@ -33,13 +33,14 @@ from docs_search.markers import strip_markers  # noqa: E402
 
 NOTE = {
     "ko": "모든 페이지의 Markdown 버전 목록입니다. 전체 내용을 한 파일로 보려면 llms-full.txt를 받으세요. "
-    "English: /en/llms.txt",
+    "English: {site_url}en/llms.txt",
     "en": "Every page of the English docs as Markdown. For everything in one file, fetch llms-full.txt. "
-    "한국어: /llms.txt",
+    "한국어: {site_url}llms.txt",
 }
 
 _twins: dict[str, dict[str, str]] = defaultdict(dict)  # language -> page url -> twin with markers
 _nav: dict[str, list[Page]] = {}
+_site: dict[str, tuple[str, str]] = {}  # language -> (site name, description) of that language
 # The languages being built, innermost last: static-i18n runs each other language's build inside
 # the default language's post_build, and leaves its `current_language` at the last one built.
 _building: list[str] = []
@@ -76,7 +77,9 @@ def on_config(config, **kwargs):
 
 @event_priority(-110)  # after static-i18n has rebuilt the nav in the page language
 def on_nav(nav: Navigation, config, files, **kwargs):
+    # Read here, not in post_build: by then static-i18n has set them to the last language built.
     _nav[_language(config)] = list(nav.pages)
+    _site[_language(config)] = (config["site_name"], config["site_description"] or "")
     return nav
 
 
@@ -117,6 +120,7 @@ def on_post_build(config, **kwargs):
     (site / root / "search").mkdir(parents=True, exist_ok=True)
     (site / root / index.INDEX_PATH).write_text(index.search_index(indexed, lang), encoding="utf-8")
     segment.save_cache()
-    name, description = config["site_name"], config["site_description"] or ""
-    (site / root / "llms.txt").write_text(llms.llms_txt(name, description, NOTE[lang], listed), encoding="utf-8")
+    name, description = _site[lang]
+    note = NOTE.get(lang, NOTE["en"]).format(site_url=config["site_url"])
+    (site / root / "llms.txt").write_text(llms.llms_txt(name, description, note, listed), encoding="utf-8")
     (site / root / "llms-full.txt").write_text(llms.llms_full_txt(name, description, listed), encoding="utf-8")
