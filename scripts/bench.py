@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 import yaml
+from bench_search import rows as search_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
@@ -121,6 +122,7 @@ def main() -> int:
             rows.append(
                 ("console: js + css gzipped (budget 12 KB)", f"{kb(size)} ({size * 100 // CONSOLE_BUDGET}%)")
             )
+        rows.extend(search_rows(site))
         loader = site / "assets" / "console" / "loader.js"
         if loader.is_file():
             rows.append(("console loader on every page, gzipped", f"{gz(loader.read_bytes())} B"))
