@@ -12,6 +12,7 @@ cache lives in memory for the process (`mkdocs serve` rebuilds) and on disk unde
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -27,21 +28,19 @@ CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache" / "search"
 CONTENT_TAGS = ("NNG", "NNP", "NR", "XR")
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
-_lock = threading.Lock()
+_lock = threading.Lock()  # the cache
+_model_lock = threading.Lock()  # loading the model (kept apart: cache hits never wait for it)
 _kiwi: Any = None
 _memory: dict[str, list[str]] = {}
 _loaded_from: Path | None = None
 _dirty = False
 
 
-def _version() -> str:
+@functools.cache
+def _cache_file() -> Path:
     from importlib.metadata import version
 
-    return version("kiwipiepy")
-
-
-def _cache_file() -> Path:
-    return CACHE_DIR / f"kiwi-{_version()}.json"
+    return CACHE_DIR / f"kiwi-{version('kiwipiepy')}.json"
 
 
 def _load_disk_cache() -> None:
@@ -73,11 +72,18 @@ def save_cache() -> None:
 
 def _analyzer() -> Any:
     global _kiwi
-    if _kiwi is None:
-        from kiwipiepy import Kiwi
+    with _model_lock:
+        if _kiwi is None:
+            from kiwipiepy import Kiwi
 
-        _kiwi = Kiwi()
+            _kiwi = Kiwi()
     return _kiwi
+
+
+def preload() -> None:
+    """Load the model now (`mkdocs serve` does, in the background, so the first page edit that
+    changes Korean text does not wait seconds for it)."""
+    _analyzer()
 
 
 def _word_parts(word: str, morphemes: list[str]) -> list[str]:

@@ -17,6 +17,7 @@ are written after it (-110).
 from __future__ import annotations
 
 import sys
+import threading
 from collections import defaultdict
 from pathlib import Path
 
@@ -61,6 +62,11 @@ def twin_path(page: Page) -> str:
     if page.file.name == "index":
         return page.url + "index.md"
     return page.url.rstrip("/") + ".md"
+
+
+def on_startup(command, dirty, **kwargs):
+    if command == "serve":
+        threading.Thread(target=segment.preload, name="kiwi-preload", daemon=True).start()
 
 
 def on_config(config, **kwargs):
