@@ -2,7 +2,7 @@
 
 Material's extensions become what any Markdown reader understands: content tabs become a bold label
 and their body, admonitions become block quotes with a bold title, `--8<--` snippet lines are
-replaced by the file, `{ #anchor }` attribute lists are dropped, and raw HTML (the API console, layout
+replaced by the file, `{ #anchor }` attribute lists and icon shortcodes are dropped, and raw HTML (the API console, layout
 divs) is removed while the Markdown inside `markdown`-enabled HTML stays. The generated-block markers
 (docs_search.markers) pass through unchanged so the search index can still tell prose from spec
 output; `strip_markers` removes them for publishing.
@@ -22,6 +22,7 @@ ADMONITION = re.compile(r'^(?:!!!|\?\?\?\+?)\s+(?P<kind>[\w-]+)(?:\s+"(?P<title>
 SNIPPET = re.compile(r'^(?P<indent>\s*)--8<--\s+"(?P<path>[^"]+)"\s*$')
 HEADING_ATTRS = re.compile(r"^(#{1,6}\s.*?)\s*\{\s*[#.][^}]*\}\s*$")
 HTML_OPEN = re.compile(r"^<(?P<tag>[a-zA-Z][\w-]*)(?P<attrs>[^>]*)>")
+ICON = re.compile(r":(?:material|octicons|fontawesome|simple)-[\w-]+:\s?")  # Material's icon shortcodes
 HTML_ONLY = re.compile(r"^\s*(?:</?[a-zA-Z][^>]*>\s*)+$")
 
 
@@ -111,6 +112,6 @@ def _convert(lines: list[str], base: Path) -> list[str]:
         if HTML_ONLY.match(line) and line.lstrip().startswith("</"):
             i += 1
             continue
-        out.append(line)
+        out.append(ICON.sub("", line))
         i += 1
     return out
