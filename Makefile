@@ -57,4 +57,4 @@ lock: ## re-pin the whole dependency tree after changing pyproject.toml
 	/tmp/bkend-lock-venv/bin/pip freeze --exclude-editable > requirements.lock
 
 clean:
-	rm -rf site .pytest_cache overrides/assets/vendor
+	rm -rf site .pytest_cache overrides/assets/vendor .cache
