@@ -49,7 +49,7 @@ import: $(VENV)/.installed ## make import SRC=<gitbook repository> OUT=<folder> 
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
-	$(PY) -m mypy sandbox macros importer
+	$(PY) -m mypy sandbox macros importer docs_search docs_mcp
 
 lock: ## re-pin the whole dependency tree after changing pyproject.toml
 	rm -rf /tmp/bkend-lock-venv && $(PYTHON) -m venv /tmp/bkend-lock-venv
@@ -57,4 +57,4 @@ lock: ## re-pin the whole dependency tree after changing pyproject.toml
 	/tmp/bkend-lock-venv/bin/pip freeze --exclude-editable > requirements.lock
 
 clean:
-	rm -rf site .pytest_cache overrides/assets/vendor
+	rm -rf site .pytest_cache overrides/assets/vendor .cache

@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 import bench_build
+from bench_search import rows as search_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["", "authentication/email-signup/", "authentication/sessions-tokens/", "reference/error-codes/"]
@@ -72,6 +73,7 @@ def main() -> int:
             rows.append(
                 ("console: js + css gzipped (budget 12 KB)", f"{kb(size)} ({size * 100 // CONSOLE_BUDGET}%)")
             )
+        rows.extend(search_rows(site))
         loader = site / "assets" / "console" / "loader.js"
         if loader.is_file():
             rows.append(("console loader on every page, gzipped", f"{gz(loader.read_bytes())} B"))
