@@ -110,11 +110,6 @@ def main() -> int:
                 if (site / prefix / page / "index.html").is_file():
                     raw, packed = page_weight(site, prefix + page)
                     rows.append((f"page weight: /{prefix}{page}", f"{kb(raw)} ({kb(packed)} gzipped)"))
-        mermaid = site / "assets" / "vendor" / "mermaid" / "mermaid.min.js"
-        if mermaid.is_file():
-            rows.append(
-                ("lazy: mermaid (pages with a diagram only)", f"{kb(gz(mermaid.read_bytes()))} gzipped")
-            )
         console = [site / "assets" / "console" / name for name in ("console.js", "console.css")]
         if all(path.is_file() for path in console):
             size = sum(gz(path.read_bytes()) for path in console)
