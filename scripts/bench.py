@@ -3,8 +3,10 @@
 - Build time: `mkdocs build` of this site (both languages, macros, i18n) against a plain Material
   build of the same Korean pages (no plugins but search), median of a few runs.
 - Page weight: for a few pages, the HTML plus every script and stylesheet it loads at start, raw
-  and gzipped (fonts and lazily loaded assets like mermaid are listed separately).
+  and gzipped.
 - Console: console.js + console.css gzipped, against its 12 KB budget.
+- Lighthouse (mobile) on six pages against the plain build: scripts/bench_lighthouse.py
+  (LIGHTHOUSE_RUNS=0 skips it). Exits 1 when a page misses its budget.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import bench_lighthouse
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +53,7 @@ def plain_material_config(tmp: Path) -> Path:
     config = {
         "site_name": "plain",
         "docs_dir": str(docs),
-        "theme": {"name": "material", "language": "ko"},
+        "theme": {"name": "material", "language": "ko", "font": False},  # no Google Fonts (offline)
         "plugins": ["search"],
         "markdown_extensions": [
             "admonition",
@@ -119,12 +122,14 @@ def main() -> int:
         loader = site / "assets" / "console" / "loader.js"
         if loader.is_file():
             rows.append(("console loader on every page, gzipped", f"{gz(loader.read_bytes())} B"))
+        lighthouse = bench_lighthouse.table(site, tmp / "plain-site") if bench_lighthouse.RUNS else ("", True)
     width = max(len(name) for name, _ in rows)
     print(f"{'measure'.ljust(width)} | value")
     print(f"{'-' * width}-|-{'-' * 28}")
     for name, value in rows:
         print(f"{name.ljust(width)} | {value}")
-    return 0
+    print(f"\n{lighthouse[0]}" if lighthouse[0] else "")
+    return 0 if lighthouse[1] else 1
 
 
 if __name__ == "__main__":
