@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import ROOT
 
+
 def _pages(site: Path) -> list[Path]:
     return sorted(p for p in site.rglob("index.html") if "assets" not in p.parts)
 
