@@ -69,10 +69,20 @@
       codeToolbars();
     });
   }).observe(document.documentElement, { childList: true, subtree: true });
-  // Wide tables scroll sideways; keyboard users must be able to focus them to scroll.
-  function focusableScrollers() {
-    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
+  // Wide tables scroll sideways; keyboard users must be able to focus them to scroll. Measured by a
+  // ResizeObserver, after layout: reading scrollWidth while the page mounts forced a layout of the
+  // whole page inside a script task (a long task on phones). It also follows a rotated phone.
+  var scrollers = new ResizeObserver(function (entries) {
+    entries.forEach(function (entry) {
+      var wrap = entry.target;
       if (wrap.scrollWidth > wrap.clientWidth) wrap.tabIndex = 0;
+      else wrap.removeAttribute("tabindex");
+    });
+  });
+  function focusableScrollers() {
+    scrollers.disconnect(); // the previous page's tables are gone after an instant navigation
+    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
+      scrollers.observe(wrap);
     });
   }
 
