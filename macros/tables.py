@@ -421,12 +421,12 @@ def error_table(
     catalog_link: str | None = None,
     code_link: Callable[[str], str | None] = lambda code: None,
 ) -> str:
-    """The operation's own error codes (`x-errors`), in the order a reader meets them, each linked
-    to its catalog row when `code_link` knows one. Errors common to every operation are not
-    repeated; `catalog_link` points to where they are."""
+    """The operation's own error codes (`x-errors`) by HTTP status (the spec's order within one
+    status), each linked to its catalog row when `code_link` knows one. Errors common to every
+    operation are not repeated; `catalog_link` points to where they are."""
     op = spec.operation(op_id)
     rows = []
-    for code_name in op.data.get("x-errors") or []:
+    for code_name in sorted(op.data.get("x-errors") or [], key=lambda c: int(spec.error_code(c)["status"])):
         entry = spec.error_code(code_name)
         url = code_link(code_name)
         shown = f"[{code(code_name)}]({url})" if url else code(code_name)
