@@ -35,7 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"bkend sandbox listening on http://{shown_host}:{args.port}", flush=True)
     print(f"publishable key (X-API-Key): {services.spec.audience}", flush=True)
     print(f"browser origins allowed (SANDBOX_CORS_ORIGINS): {describe(settings.cors_origins)}", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False)
+    trusted = settings.trusted_proxies
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False,
+                proxy_headers=bool(trusted), forwarded_allow_ips=",".join(trusted) or None)
     return 0
 
 

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -18,10 +19,12 @@ from .context import Services
 from .cors import cors_middleware
 from .dispatch import error_response, make_endpoint
 from .errors import ApiError
+from .guards import HostGuard, allowed_hosts
 from .operations import HANDLERS
 from .passwords import PasswordPolicy
 from .ratelimit import RateLimiter
-from .settings import Settings
+from .redirects import AllowList
+from .settings import Settings, SettingsError
 from .spec import Spec, SpecError
 from .store import Store
 from .tokens import AccessTokens
@@ -34,6 +37,11 @@ def build_services(settings: Settings, clock: Clock | None = None, spec: Spec | 
     """Everything the handlers share. `spec` may be passed in when one process builds several apps."""
     clock = clock or SystemClock()
     spec = spec or Spec(settings.spec_path)
+    examples_app = tuple(str(u) for u in spec.sandbox.get("redirectUrls") or ())
+    try:
+        allow = AllowList.build(settings.cors_origins, examples_app + settings.redirect_urls)
+    except ValueError as exc:
+        raise SettingsError(f"SANDBOX_REDIRECT_URLS / SANDBOX_CORS_ORIGINS: {exc}") from None
     spec.errors.require(errors.all_codes())
     store = Store(settings.database_url)
     store.migrate()
@@ -47,6 +55,7 @@ def build_services(settings: Settings, clock: Clock | None = None, spec: Spec | 
         access_tokens=AccessTokens(secret, spec.audience, spec.lifetimes["accessToken"], clock),
         policy=PasswordPolicy.from_spec(spec.password_policy),
         signing_key=store.meta_value("upload_signing_key", lambda: secrets.token_urlsafe(48)),
+        redirects=allow,
     )
 
 
@@ -79,7 +88,15 @@ def create_app(settings: Settings, clock: Clock | None = None, services: Service
 
     app = Starlette(
         routes=routes,
-        middleware=[cors_middleware(services)],
+        middleware=[
+            Middleware(
+                HostGuard,
+                allowed=allowed_hosts(settings.host, settings.allowed_hosts),
+                refusal={"error": {"code": errors.INVALID_REQUEST, "message": (
+                    "The Host header names a host this sandbox does not serve (SANDBOX_ALLOWED_HOSTS).")}},
+            ),
+            cors_middleware(services),
+        ],
         exception_handlers={HTTPException: http_error},
         lifespan=lifespan,
     )
