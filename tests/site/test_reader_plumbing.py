@@ -128,3 +128,35 @@ def test_a_build_without_site_url_bakes_in_no_host(tmp_path: Path) -> None:
         assert 'rel="canonical"' not in html, page
         assert not re.search(r'(?:href|src|content)="https?://127\.0\.0\.1:8000', html), page
     assert (site / "en" / "sitemap.xml").is_file()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("lang", "width", "height"), [("ko", 1366, 768), ("en", 1366, 768), ("ko", 390, 844), ("en", 390, 844)])
+def test_the_home_page_starts_a_reader_above_the_fold(browser, site_url: str, lang: str, width: int, height: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        page.goto(site_url + ("en/" if lang == "en" else ""))
+        start = page.locator(".md-typeset .admonition.example").first
+        steps = start.locator("li")
+        assert steps.count() == 3
+        assert "make serve" in steps.nth(0).inner_text()
+        # the whole path is on the first screen
+        assert start.evaluate("e => e.getBoundingClientRect().bottom") <= height
+        home = "/en/" if lang == "en" else "/"
+        hrefs = [a.evaluate("a => new URL(a.href).pathname + new URL(a.href).hash") for a in start.locator("a").all()]
+        assert hrefs == [f"{home}authentication/email-signup/#emailsignup", f"{home}authentication/sessions-tokens/#getme"]
+        assert "/v1/auth/me" in steps.nth(2).inner_text()
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_endpoints_carry_method_badges(page, site_url: str) -> None:
+    page.goto(site_url + "en/authentication/sessions-tokens/")
+    badges = page.locator(".md-typeset .bk-method")
+    assert badges.count() >= 4
+    get = page.locator(".md-typeset .bk-method--get").first
+    assert get.inner_text() == "GET"
+    assert get.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(21, 101, 192)"
+    assert page.locator("table .bk-method").count() >= 1  # in the endpoint tables too
