@@ -43,8 +43,8 @@ test: assets browser ## the whole test suite
 bench: assets ## build time, page weight and console size
 	$(PY) scripts/bench.py
 
-import: $(VENV)/.installed ## make import SRC=<gitbook space> OUT=<folder> [ARGS="--lang-map ko=ko,en=en --force"]
-	@test -n "$(SRC)" -a -n "$(OUT)" || { echo "usage: make import SRC=<gitbook space> OUT=<folder>"; exit 2; }
+import: $(VENV)/.installed ## make import SRC=<gitbook repository> OUT=<folder> [ARGS="--repo-url URL --force"]; then mkdocs serve -f OUT/mkdocs.yml
+	@test -n "$(SRC)" -a -n "$(OUT)" || { echo "usage: make import SRC=<gitbook repository> OUT=<folder>"; exit 2; }
 	$(PY) -m importer "$(SRC)" "$(OUT)" $(ARGS)
 
 lint: $(VENV)/.installed
