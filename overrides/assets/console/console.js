@@ -633,7 +633,10 @@ function samples(c) {
   c.tabs?.querySelectorAll(".tabbed-block code").forEach((code, i) => {
     try {
       const text = sample(c, tools[i]);
-      if (code.textContent !== text) code.textContent = text;
+      if (code.textContent === text) return;
+      code.textContent = text;
+      /** @type {HTMLElement} */ (code).tabIndex = 0; // it may scroll now: keyboard users must reach it
+
     } catch {} // a half-typed body or URL: the last good sample stays
   });
 }
