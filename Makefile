@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test bench import lint assets browser lock clean
+.PHONY: serve test bench mutate import lint assets browser lock clean
 
 # ---- set-up ---------------------------------------------------------------------------------
 $(VENV)/.installed: requirements.lock pyproject.toml
@@ -42,6 +42,9 @@ test: assets browser ## the whole test suite
 
 bench: assets browser ## build time, page weight, console size, Lighthouse against plain Material
 	$(PY) scripts/bench.py
+
+mutate: $(VENV)/.installed ## mutation testing of the sandbox's security paths (not part of `make test`)
+	$(PY) scripts/mutate.py $(ARGS)
 
 import: $(VENV)/.installed ## make import SRC=<gitbook repository> OUT=<folder> [ARGS="--repo-url URL --force"]; then mkdocs serve -f OUT/mkdocs.yml
 	@test -n "$(SRC)" -a -n "$(OUT)" || { echo "usage: make import SRC=<gitbook repository> OUT=<folder>"; exit 2; }

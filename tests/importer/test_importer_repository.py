@@ -20,11 +20,11 @@ from pathlib import Path
 import pytest
 
 from importer import ImportResult, import_space
-from tests.conftest import ROOT
+from tests.conftest import SHARED, require_shared
 from tests.importer.conftest import FIXTURES, run_cli, write_space
 from tests.importer.site_build import Build, build, built_path, local_links
 
-BKEND_DOCS = ROOT.parent / "shared" / "corpora" / "bkend-docs"
+BKEND_DOCS = SHARED / "corpora" / "bkend-docs"
 _NAV_LINK = re.compile(r'<a href="([^"]*)" class="md-nav__link')
 
 
@@ -170,8 +170,7 @@ def test_repo_url_turns_links_outside_the_import_into_web_links(tmp_path):
 
 @pytest.fixture(scope="module")
 def bkend(tmp_path_factory: pytest.TempPathFactory) -> Imported:
-    if not BKEND_DOCS.is_dir():
-        pytest.skip("../shared/corpora/bkend-docs is not here (optional fixture)")
+    require_shared("corpora/bkend-docs")
     work = tmp_path_factory.mktemp("bkend-docs")
     started = time.perf_counter()
     proc = run_cli(BKEND_DOCS, work / "out", "-q")
