@@ -105,6 +105,10 @@ def test_stepper_columns_updates_prompt_and_openapi_in_the_built_page(repo_site)
     assert '<a href="https://weather.example.com/openapi.yaml"><code>GET /forecast</code></a>' in page
     assert "<code>POST /alerts</code>" in page
     assert "프로 요금제 사용자에게만" in page and "알 수 없는 블록 안의 글도" in page
+    # GitBook's older swagger block: the operation, its parameters as a list, the response's status
+    assert "<p><code>GET https://weather.example.com/cities</code> 도시 목록</p>" in page
+    assert re.search(r"<li>\s*<p><code>limit</code> \(query, integer, required\): 돌려받을 개수</p>", page)
+    assert "<p><strong>200: OK</strong> 도시 목록</p>" in page
 
 
 def test_cards_and_raw_html_tables_link_and_show_images(repo_site):
