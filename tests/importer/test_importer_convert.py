@@ -505,3 +505,25 @@ def test_gitbook_heading_anchor_becomes_an_attr_list_id_that_links_use(convert):
     assert conv.text == "## 토큰 갱신 { #refresh-token }\n\n[위로](#refresh-token) [다른 페이지에서](other.md#refresh)\n"
     assert conv.result.warnings == []
     assert conv.page("other.md") == "# O\n\n## Refresh { #refresh }\n"
+
+
+def test_gitbook_yaml_names_the_content_root_the_readme_and_the_summary(tmp_path):
+    src = tmp_path / "repo"
+    write_space(
+        src,
+        {
+            ".gitbook.yaml": "root: ./content/\nstructure:\n  readme: intro.md\n  summary: toc.md\n",
+            "SUMMARY.md": "* [Not this one](elsewhere.md)\n",
+            "content/toc.md": "# Contents\n\n* [Guide](guide.md)\n* [Intro](intro.md)\n",
+            "content/intro.md": "# Intro\n\nSee the [guide](guide.md) and the [logo](/assets/logo.png).\n",
+            "content/guide.md": "# Guide\n\nBack to the [intro](intro.md).\n",
+            "content/assets/logo.png": b"\x89PNG",
+        },
+    )
+    result = import_space(src, tmp_path / "out")
+    assert result.outputs == {src / "content" / "guide.md": "ko/guide.md", src / "content" / "intro.md": "ko/index.md"}
+    assert (tmp_path / "out" / "docs" / "ko" / "index.md").read_text(encoding="utf-8") == (
+        "# Intro\n\nSee the [guide](guide.md) and the [logo](media/logo.png).\n"
+    )
+    assert (tmp_path / "out" / "docs" / "ko" / "guide.md").read_text(encoding="utf-8").endswith("[intro](index.md).\n")
+    assert result.warnings == []
