@@ -137,6 +137,8 @@ def test_figures_pictures_emoji_and_downloads(repo_site):
 def test_includes_put_the_reusable_content_in_the_page(repo_site):
     page = repo_site.html("ko/group/detail.md")
     assert re.search(r'<div class="admonition info">\s*<p>온도는 섭씨', page)
+    # a link written relative to the include file works from the page that includes it
+    assert '단위를 바꾸는 방법은 <a href="./#options">옵션</a>에' in page
     [missing] = [d for d in repo_site.result.warnings if d.kind == "include"]
     assert (missing.path.name, missing.line) == ("detail.md", 9)
 
