@@ -153,6 +153,7 @@ class Spec:
         if not self.audience:
             raise SpecError(f"{path}: x-sandbox.publishableKey is missing")
         self.sandbox_credentials = self._sandbox_credentials()
+        self._has_parameters: dict[str, bool] = {}
         self._core = OpenAPI.from_dict(
             self._validation_document(raw), config=Config(schema_validators_factory=schema_validators_factory())
         )
@@ -242,6 +243,10 @@ class Spec:
     ) -> ValidatedRequest:
         """Validate against the operation's parameters and body schema; on failure raise the
         ApiError with the most specific code the operation documents."""
+        if not op.has_body and not self._declares_parameters(op):
+            # Nothing to check (GET /v1/auth/me...): skip openapi-core's walk of the spec, the
+            # largest cost of such a request. Undocumented query parameters are ignored anyway.
+            return ValidatedRequest(path={}, query={}, body=None)
         parsed_body: Any = None
         if body and op.has_body:
             media = content_type.split(";")[0].strip().lower()
@@ -350,6 +355,12 @@ class Spec:
                 code = param.get("x-invalid-code")
                 return str(code) if code else None
         return None
+
+    def _declares_parameters(self, op: Operation) -> bool:
+        known = self._has_parameters.get(op.operation_id)
+        if known is None:
+            known = self._has_parameters[op.operation_id] = bool(self._parameters(op))
+        return known
 
     def _parameters(self, op: Operation) -> list[dict[str, Any]]:
         item = (self.raw.get("paths") or {}).get(op.path) or {}

@@ -142,7 +142,8 @@ SANDBOX_KEY = "pk_sandbox_bkend_docs"
 
 @contextlib.contextmanager
 def run_sandbox(
-    db_path: Path, *, cors_origins: str = "", extra_env: dict[str, str] | None = None
+    db_path: Path, *, cors_origins: str = "", extra_env: dict[str, str] | None = None,
+    extra_args: list[str] | None = None,
 ) -> Iterator[Sandbox]:
     """Start `python -m sandbox` on a free port with its own database; stop it afterwards.
 
@@ -159,7 +160,8 @@ def run_sandbox(
     }
     log = log_path.open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sandbox", "--host", "127.0.0.1", "--port", str(port), "--db", str(db_path)],
+        [sys.executable, "-m", "sandbox", "--host", "127.0.0.1", "--port", str(port), "--db", str(db_path),
+         *(extra_args or [])],
         cwd=ROOT,
         env=env,
         stdout=log,

@@ -81,6 +81,12 @@ class Api:
         items = r.json()["items"]
         return [m for m in items if kind is None or m["kind"] == kind]
 
+    def confirmation_mail(self, email: str) -> dict[str, Any]:
+        """Ask for the sign-up confirmation mail (sent on request only, as in bkend) and return it."""
+        r = self.post("/v1/auth/signup/email/resend", json={"email": email})
+        assert r.status_code == 200, r.text
+        return self.outbox(email, "signup-confirmation")[0]
+
     def close(self) -> None:
         self.http.close()
 
@@ -180,11 +186,11 @@ def fresh(tmp_path: Path, spec: Spec) -> Iterator[Any]:
 
 
 @contextlib.contextmanager
-def process_sandbox(db_path: Path, **env: str) -> Iterator[Api]:
+def process_sandbox(db_path: Path, args: tuple[str, ...] = (), **env: str) -> Iterator[Api]:
     """`python -m sandbox` in a subprocess (the real server: uvicorn, its protocol, the launcher),
-    every response checked against the spec; `env` adds SANDBOX_* variables."""
+    every response checked against the spec; `env` adds SANDBOX_* variables, `args` options."""
     extra = {"SANDBOX_RATE_LIMITS": "off", "SANDBOX_VALIDATE_RESPONSES": "1", **env}
-    with run_sandbox(db_path, extra_env=extra) as sb:
+    with run_sandbox(db_path, extra_env=extra, extra_args=list(args)) as sb:
         api = Api(sb.url)
         try:
             yield api

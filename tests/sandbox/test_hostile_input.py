@@ -93,7 +93,7 @@ def test_forwarded_for_from_an_untrusted_client_is_ignored(tmp_path: Path) -> No
         r = signin_from(api, acc.email, "198.51.100.7")
         sessions = api.get("/v1/auth/sessions", token=r.json()["accessToken"]).json()
         items = sessions["items"] if isinstance(sessions, dict) else sessions
-        assert {s["ip"] for s in items} == {"127.0.0.1"}
+        assert {s["ipAddress"] for s in items} == {"127.0.0.1"}
 
 
 def test_forwarded_for_from_a_configured_proxy_is_used(tmp_path: Path) -> None:
@@ -103,4 +103,4 @@ def test_forwarded_for_from_a_configured_proxy_is_used(tmp_path: Path) -> None:
         r = signin_from(api, email, "198.51.100.7")
         sessions = api.get("/v1/auth/sessions", token=r.json()["accessToken"]).json()
         items = sessions["items"] if isinstance(sessions, dict) else sessions
-        assert "198.51.100.7" in {s["ip"] for s in items}
+        assert "198.51.100.7" in {s["ipAddress"] for s in items}

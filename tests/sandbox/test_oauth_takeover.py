@@ -60,7 +60,7 @@ def test_a_verified_password_account_is_linked_and_kept(idp) -> None:
     """An address already proven by its owner is theirs: Google joins it, the password stays."""
     api, fake = idp
     owner = api.signup()
-    token = api.outbox(owner.email, "signup-confirmation")[0]["token"]
+    token = api.confirmation_mail(owner.email)["token"]
     assert api.get("/v1/auth/signup/email/confirm", params={"token": token, "email": owner.email}).status_code == 200
     fake.codes["same"] = {"sub": "g-2", "email": owner.email, "email_verified": True}
     r = api.post("/v1/auth/google/callback", json={"code": "same", **CALLBACK})

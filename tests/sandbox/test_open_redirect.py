@@ -39,7 +39,7 @@ HOSTILE = [
 def confirmation_link(api: Api) -> tuple[str, dict[str, list[str]], str]:
     """A fresh account's mailed sign-up confirmation link: path, query, address."""
     acc = api.signup()
-    [mail] = api.outbox(acc.email, "signup-confirmation")
+    mail = api.confirmation_mail(acc.email)
     link = urlsplit(mail["link"])
     return link.path, parse_qs(link.query), acc.email
 

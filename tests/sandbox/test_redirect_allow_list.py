@@ -80,6 +80,7 @@ def test_the_pending_verification_link_cannot_be_repointed_without_signing_in(pr
 
 def test_confirmation_link_redirects_only_inside_the_allow_list(proc: Api) -> None:
     attacker = proc.signup()
+    proc.confirmation_mail(attacker.email)
     # Mailing oneself a link to the phishing page no longer adds it to the list: it is refused.
     r = proc.post("/v1/auth/signup/email/resend",
                   json={"email": attacker.email, "callbackUrl": "https://evil.example/phish"})
