@@ -307,6 +307,9 @@ def test_links_that_cannot_be_followed_keep_their_text_and_are_reported_with_the
         [bad anchor](#nowhere)
         [gitbook broken](broken-reference)
         [new broken](/broken/pages/AbCdEf)
+        [by reference][gone]
+
+        [gone]: gone.md
         """)
     conv = convert(page, {"SUMMARY.md": "* [Page](page.md)\n", "unlisted.md": "# Unlisted\n"})
     assert conv.text == md("""
@@ -318,6 +321,9 @@ def test_links_that_cannot_be_followed_keep_their_text_and_are_reported_with_the
         bad anchor
         gitbook broken
         new broken
+        [by reference][gone]
+
+        [gone]: #
         """)
     found = [(d.line, d.kind, d.target) for d in conv.result.warnings]
     assert found == [
@@ -327,6 +333,7 @@ def test_links_that_cannot_be_followed_keep_their_text_and_are_reported_with_the
         (6, "anchor", "#nowhere"),
         (7, "broken-link", "broken-reference"),
         (8, "broken-link", "/broken/pages/AbCdEf"),
+        (11, "broken-link", "gone.md"),
     ]
     assert "'unlisted.md' is not part of this import" in conv.result.warnings[2].message
     assert all(str(d).startswith(f"{conv.src / 'page.md'}:{d.line}: warning: ") for d in conv.result.warnings)
