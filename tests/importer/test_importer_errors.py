@@ -180,6 +180,7 @@ def test_strict_turns_warnings_into_a_failure(tmp_path):
         (["{multi}", "{out}", "--lang-map", "ko=ko,jp=ja"], "--lang-map names it, but it has no SUMMARY.md"),
         (["{multi}", "{out}", "--lang-map", "ko=ko,en=ko"], "two source folders map to the same language"),
         (["{plain}", "{out}"], "no SUMMARY.md, and no language folders with one"),
+        (["{spaces}", "{out}"], "help hold their own SUMMARY.md but are not language folders: import one space"),
     ],
 )
 def test_usage_errors_exit_2_and_touch_nothing(tmp_path, args, message):
@@ -187,6 +188,7 @@ def test_usage_errors_exit_2_and_touch_nothing(tmp_path, args, message):
         "missing": tmp_path / "missing",
         "space": write_space(tmp_path / "space", {"page.md": "# P\n"}),
         "multi": _multi(tmp_path / "multi"),
+        "spaces": write_space(tmp_path / "spaces" / "help", {"page.md": "# Help\n"}).parent,
         "plain": tmp_path / "plain",
         "full": tmp_path / "full",
         "out": tmp_path / "out",
