@@ -9,6 +9,7 @@ from pathlib import Path
 import uvicorn
 
 from .app import build_services, create_app
+from .cors import describe
 from .settings import DEFAULT_DB, Settings, SettingsError
 from .spec import SpecError
 
@@ -33,7 +34,10 @@ def main(argv: list[str] | None = None) -> int:
     shown_host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"bkend sandbox listening on http://{shown_host}:{args.port}", flush=True)
     print(f"publishable key (X-API-Key): {services.spec.audience}", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False)
+    print(f"browser origins allowed (SANDBOX_CORS_ORIGINS): {describe(settings.cors_origins)}", flush=True)
+    trusted = settings.trusted_proxies
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False,
+                proxy_headers=bool(trusted), forwarded_allow_ips=",".join(trusted) or None)
     return 0
 
 

@@ -5,59 +5,43 @@ from __future__ import annotations
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from starlette.applications import Starlette
-from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from starlette.types import ASGIApp
 
 from . import errors, routes_auth, routes_invitations, routes_sandbox, routes_users
 from .clock import Clock, SystemClock
 from .context import Services
+from .cors import cors_middleware
 from .dispatch import error_response, make_endpoint
 from .errors import ApiError
+from .guards import HostGuard, allowed_hosts
 from .operations import HANDLERS
 from .passwords import PasswordPolicy
 from .ratelimit import RateLimiter
-from .settings import Settings
+from .redirects import AllowList
+from .settings import Settings, SettingsError
 from .spec import Spec, SpecError
 from .store import Store
 from .tokens import AccessTokens
 
 # Importing the route modules registers their handlers in operations.HANDLERS.
 ROUTE_MODULES = (routes_auth, routes_invitations, routes_sandbox, routes_users)
-ALLOWED_HEADERS = ["Authorization", "Content-Type", "X-API-Key", "X-Project-Id", "X-Environment"]
-
-
-class EnvelopeCORSMiddleware(CORSMiddleware):
-    """Starlette's CORS handling, with a refused preflight answered in the error envelope too."""
-
-    def __init__(self, app: ASGIApp, /, services: Services, **options: Any) -> None:
-        super().__init__(app, **options)
-        self.services = services
-
-    def preflight_response(self, request_headers: Headers) -> Response:
-        response = super().preflight_response(request_headers)
-        if response.status_code != 400:
-            return response
-        reason = bytes(response.body).decode()  # "Disallowed CORS origin", ...
-        refused = error_response(self.services, ApiError(errors.INVALID_REQUEST, f"{reason}."))
-        for name in ("vary",):
-            if name in response.headers:
-                refused.headers[name] = response.headers[name]
-        return refused
 
 
 def build_services(settings: Settings, clock: Clock | None = None, spec: Spec | None = None) -> Services:
     """Everything the handlers share. `spec` may be passed in when one process builds several apps."""
     clock = clock or SystemClock()
     spec = spec or Spec(settings.spec_path)
+    examples_app = tuple(str(u) for u in spec.sandbox.get("redirectUrls") or ())
+    try:
+        allow = AllowList.build(settings.cors_origins, examples_app + settings.redirect_urls)
+    except ValueError as exc:
+        raise SettingsError(f"SANDBOX_REDIRECT_URLS / SANDBOX_CORS_ORIGINS: {exc}") from None
     spec.errors.require(errors.all_codes())
     store = Store(settings.database_url)
     store.migrate()
@@ -71,6 +55,7 @@ def build_services(settings: Settings, clock: Clock | None = None, spec: Spec | 
         access_tokens=AccessTokens(secret, spec.audience, spec.lifetimes["accessToken"], clock),
         policy=PasswordPolicy.from_spec(spec.password_policy),
         signing_key=store.meta_value("upload_signing_key", lambda: secrets.token_urlsafe(48)),
+        redirects=allow,
     )
 
 
@@ -96,8 +81,6 @@ def create_app(settings: Settings, clock: Clock | None = None, services: Service
             response.headers["Allow"] = exc.headers["Allow"]
         return response
 
-    origins = list(settings.cors_origins)
-
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         yield
@@ -107,15 +90,12 @@ def create_app(settings: Settings, clock: Clock | None = None, services: Service
         routes=routes,
         middleware=[
             Middleware(
-                EnvelopeCORSMiddleware,
-                services=services,
-                allow_origins=["*"] if "*" in origins else origins,
-                allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-                allow_headers=ALLOWED_HEADERS,
-                expose_headers=["Retry-After", "Location"],
-                allow_credentials=False,  # bearer tokens only, never cookies
-                max_age=600,
-            )
+                HostGuard,
+                allowed=allowed_hosts(settings.host, settings.allowed_hosts),
+                refusal={"error": {"code": errors.INVALID_REQUEST, "message": (
+                    "The Host header names a host this sandbox does not serve (SANDBOX_ALLOWED_HOSTS).")}},
+            ),
+            cors_middleware(services),
         ],
         exception_handlers={HTTPException: http_error},
         lifespan=lifespan,

@@ -12,6 +12,7 @@ from starlette.datastructures import Headers
 from .clock import Clock
 from .passwords import PasswordPolicy
 from .ratelimit import RateLimiter
+from .redirects import AllowList
 from .settings import Settings
 from .spec import Operation, Spec
 from .store import Store
@@ -28,6 +29,7 @@ class Services:
     access_tokens: AccessTokens
     policy: PasswordPolicy
     signing_key: str  # HMAC key for upload URLs
+    redirects: AllowList  # where mailed links and redirects may point
 
     def lifetime(self, name: str) -> int:
         return self.spec.lifetimes[name]

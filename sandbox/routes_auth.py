@@ -41,6 +41,7 @@ def confirm_link(call: Call, token: str, email: str, callback_url: str | None) -
 
 def send_signup_confirmation(conn: Connection, call: Call, user: Any, callback_url: str | None) -> None:
     s = call.services
+    redirects.require(s.redirects, callback_url)
     now = s.clock.now()
     lifetime = s.lifetime("emailVerification")
     token = onetime.issue(conn, purpose=onetime.SIGNUP_CONFIRM, email=user.email, user_id=user.id, now=now,
@@ -51,21 +52,13 @@ def send_signup_confirmation(conn: Connection, call: Call, user: Any, callback_u
 
 def send_magic_link(conn: Connection, call: Call, user: Any, callback_url: str) -> None:
     s = call.services
+    redirects.require(s.redirects, callback_url)
     now = s.clock.now()
     lifetime = s.lifetime("magicLink")
     token = onetime.issue(conn, purpose=onetime.MAGIC_LINK, email=user.email, user_id=user.id, now=now,
                           lifetime=lifetime, callback_url=callback_url)
     link = mail.with_query(callback_url, token=token)
     mail.send(conn, to=user.email, kind=mail.MAGIC_LINK, token=token, link=link, now=now, lifetime=lifetime)
-
-
-def require_callback(conn: Connection, call: Call, url: str | None, email: str | None) -> None:
-    if url and not redirects.allowed(conn, call.services.settings, url, email):
-        raise ApiError(
-            errors.INVALID_REQUEST,
-            "callbackUrl is not an allowed app URL for this sandbox (loopback, the docs origins, or an app "
-            "this address was already mailed a link for).",
-        )
 
 
 def me(conn: Connection, call: Call) -> Any:
@@ -100,6 +93,7 @@ def email_sign_up(call: Call) -> Reply:
     first_is_admin = bool(s.spec.sandbox.get("firstUserIsAdmin", True))
     if call.field("method") == "magiclink":
         callback = call.field("callbackUrl")
+        redirects.require(s.redirects, callback)
         s.limiter.hit(MAIL_PER_ADDRESS, email)
         with s.store.write() as conn:
             # bkend: an address that already has an account gets a sign-in link, without branching
@@ -130,6 +124,7 @@ def email_sign_in(call: Call) -> Reply:
     s.limiter.hit(AUTH_PER_IP, call.ip)
     email = users.normalize_email(call.field("email"))
     if call.field("method") == "magiclink":
+        redirects.require(s.redirects, call.field("callbackUrl"))
         s.limiter.hit(MAIL_PER_ADDRESS, email)
         with s.store.write() as conn:
             user = users.by_email(conn, email)
@@ -204,6 +199,7 @@ def resend_sign_up_email(call: Call) -> Reply:
     s = call.services
     email = users.normalize_email(call.field("email"))
     callback = call.field("callbackUrl")
+    redirects.require(s.redirects, callback)
     s.limiter.hit(MAIL_PER_ADDRESS, email)
     with s.store.write() as conn:
         user = users.by_email(conn, email)
@@ -219,9 +215,7 @@ def confirm_sign_up_email(call: Call) -> Reply:
     s = call.services
     raw_email = str(call.query.get("email", ""))
     callback = call.query.get("callbackUrl")
-    if callback:
-        with s.store.read() as conn:
-            require_callback(conn, call, callback, raw_email.strip().lower())
+    redirects.require(s.redirects, callback)
     try:
         email = users.normalize_email(raw_email)
         with s.store.write() as conn:
@@ -248,6 +242,7 @@ def send_email_verification(call: Call) -> Reply:
     s = call.services
     email = users.normalize_email(call.field("email"))
     callback = call.field("callbackUrl")
+    redirects.require(s.redirects, callback)
     s.limiter.hit(MAIL_PER_ADDRESS, email)
     with s.store.write() as conn:
         # No access token (bkend): the sign-in address of an account is verified for that account;
@@ -261,6 +256,7 @@ def send_email_verification(call: Call) -> Reply:
 
 def issue_verification(conn: Connection, call: Call, user_id: str | None, email: str, callback: str | None) -> None:
     s = call.services
+    redirects.require(s.redirects, callback)
     now = s.clock.now()
     lifetime = s.lifetime("emailVerification")
     token = onetime.issue(conn, purpose=onetime.EMAIL_VERIFY, email=email, user_id=user_id, now=now,
@@ -293,6 +289,7 @@ def confirm_email_verification(call: Call) -> Reply:
 def resend_email_verification(call: Call) -> Reply:
     s = call.services
     email = users.normalize_email(call.field("email"))
+    redirects.require(s.redirects, call.field("callbackUrl"))
     s.limiter.hit(MAIL_PER_ADDRESS, email)
     with s.store.write() as conn:
         pending = onetime.latest(conn, purpose=onetime.EMAIL_VERIFY, email=email)
@@ -336,11 +333,30 @@ def oauth_sign_in(call: Call, provider: str, proof: oauth.Proof, redirect_uri: s
                                     email_verified=identity.email_verified,
                                     first_is_admin=bool(s.spec.sandbox.get("firstUserIsAdmin", True)))
                 is_new = True
+            elif not user.email_verified:
+                user = claim_unverified(conn, user, to_millis(now))
             link_identity(conn, user.id, identity, now)
         if user.banned:
             raise ApiError(errors.ACCOUNT_BANNED)
         new = sessions.start(conn, s, user_id=user.id, ip=call.ip, user_agent=call.user_agent)
     return {**sessions.token_response(s, user.id, new), "is_new_user": is_new}
+
+
+def claim_unverified(conn: Connection, user: Any, at: int) -> Any:
+    """The address's proven owner (the provider verified it) reaches an account nobody has proven
+    yet: whoever created it may be an attacker who registered the address first (pre-account
+    takeover). Like Firebase, the owner gets the account and every credential the unproven party
+    set ends: password, MFA, other linked providers, contact addresses, sessions, pending mail."""
+    conn.execute(update(users_t).where(users_t.c.id == user.id).values(
+        email_verified=True, password_hash=None, password_changed_at=None, credentials_linked_at=None,
+        mfa_enabled=False, mfa_secret=None, mfa_pending_secret=None, mfa_pending_codes=None,
+        mfa_last_step=None, updated_at=at))
+    mfa.store_backup_codes(conn, user.id, [])
+    conn.execute(delete(linked_accounts).where(linked_accounts.c.user_id == user.id))
+    conn.execute(delete(contact_emails).where(contact_emails.c.user_id == user.id))
+    onetime.void_for_user(conn, user.id, at)
+    sessions.revoke_all(conn, user.id, at, "account-claimed")
+    return users.by_id(conn, user.id)
 
 
 def link_identity(conn: Connection, user_id: str, identity: oauth.Identity, now: float) -> None:

@@ -10,7 +10,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SPEC = ROOT / "spec" / "openapi.yaml"
 DEFAULT_DB = ROOT / ".sandbox" / "sandbox.db"
-DEFAULT_CORS_ORIGINS = ("http://127.0.0.1:8000", "http://localhost:8000")
+# `loopback`: pages on 127.0.0.1, localhost or [::1], any port (sandbox/cors.py); bearer tokens only
+DEFAULT_CORS_ORIGINS = ("loopback",)
 
 
 class SettingsError(ValueError):
@@ -63,6 +64,14 @@ class Settings:
     validate_responses: bool = False  # tests: check every response against the spec
     # Where the OAuth redirect flow sends the browser, with the token pair in the URL fragment.
     oauth_app_redirect: str = "http://127.0.0.1:8000/"
+    # Apps (origins or origin + path prefix) mailed links and redirects may point to, beyond loopback
+    # and the docs origins.
+    redirect_urls: tuple[str, ...] = ()
+    # Host names served beyond loopback and the bound address (DNS-rebinding guard).
+    allowed_hosts: tuple[str, ...] = ()
+    # Proxies whose X-Forwarded-For / -Proto is believed; none by default, so a client cannot pick
+    # the IP its rate limits and sessions are recorded under.
+    trusted_proxies: tuple[str, ...] = ()
 
     @classmethod
     def from_env(
@@ -85,6 +94,9 @@ class Settings:
             oauth=oauth_from_env(env),
             validate_responses=env.get("SANDBOX_VALIDATE_RESPONSES", "") == "1",
             oauth_app_redirect=env.get("SANDBOX_OAUTH_REDIRECT_URL") or "http://127.0.0.1:8000/",
+            redirect_urls=parse_list(env.get("SANDBOX_REDIRECT_URLS", "")),
+            allowed_hosts=parse_list(env.get("SANDBOX_ALLOWED_HOSTS", "")),
+            trusted_proxies=parse_list(env.get("SANDBOX_TRUSTED_PROXIES", "")),
         )
 
 
@@ -93,9 +105,13 @@ def sqlite_url(path: Path) -> str:
 
 
 def parse_origins(value: str) -> tuple[str, ...]:
-    """Comma-separated origins; `*` allows any origin; empty means the docs' default origins."""
+    """Comma-separated origins; `*` allows any origin, `loopback` any loopback page; empty: `loopback`."""
     origins = tuple(o.strip().rstrip("/") for o in value.split(",") if o.strip())
     return origins or DEFAULT_CORS_ORIGINS
+
+
+def parse_list(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
 def parse_rate_limits(value: str) -> float | None:

@@ -25,7 +25,7 @@ from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
 from werkzeug.datastructures import Headers as WzHeaders
 from werkzeug.datastructures import ImmutableMultiDict
 
-from . import errors
+from . import errors, jsonbody
 from .errors import ApiError
 from .formats import schema_validators_factory
 
@@ -254,8 +254,8 @@ class Spec:
                 )
             if media == "application/json" or media.endswith("+json"):
                 try:
-                    parsed_body = json.loads(body)
-                except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                    parsed_body = jsonbody.parse(body)
+                except (UnicodeDecodeError, json.JSONDecodeError, jsonbody.Rejected) as exc:
                     raise ApiError(
                         errors.INVALID_REQUEST,
                         f"{self.errors[errors.INVALID_REQUEST].message}: the body is not valid JSON ({exc})",

@@ -207,8 +207,14 @@ def test_schema_compiles_for_postgresql() -> None:
     from sandbox.store import metadata
 
     dialect = postgresql.dialect()
+    assert metadata.sorted_tables, "no tables to compile"
     for table in metadata.sorted_tables:
         ddl = str(CreateTable(table).compile(dialect=dialect))
-        assert "CREATE TABLE" in ddl
+        assert ddl.strip().startswith(f"CREATE TABLE {table.name} (")
+        # Every column made it into the PostgreSQL DDL, with a type.
+        lines = {line.strip().split(" ")[0] for line in ddl.strip().splitlines()[1:-1]}
+        assert {c.name for c in table.columns} <= lines, (table.name, ddl)
         for index in table.indexes:
-            str(CreateIndex(index).compile(dialect=dialect))
+            unique = "UNIQUE " if index.unique else ""
+            index_ddl = str(CreateIndex(index).compile(dialect=dialect))
+            assert index_ddl.startswith(f"CREATE {unique}INDEX {index.name} ON {table.name} ("), index_ddl
