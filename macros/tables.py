@@ -176,7 +176,7 @@ def constraints(spec: Spec, node: Any, lang: str) -> list[str]:
         out.append(ui("c.const", lang, value=code(s["const"] if "const" in s else enum[0])))
     elif enum:
         out.append(ui("c.enum", lang, values=", ".join(code(v) for v in enum)))
-    if s.get("pattern"):
+    if s.get("pattern") and not s.get("format"):  # a format (date-time, uri, email) already says it in words
         out.append(ui("c.pattern", lang, value=code(s["pattern"])))
     if "default" in s:
         out.append(ui("c.default", lang, value=code(s["default"])))
