@@ -482,6 +482,16 @@ def lifetime(spec: Spec, name: str, lang: str) -> str:
     return duration(spec.lifetime(name), lang)
 
 
+def decisions(spec: Spec, lang: str) -> str:
+    """`x-decisions` as a list: each topic and what this spec (and its sandbox) does, in `lang`."""
+    entries = spec.raw.get("x-decisions")
+    if not isinstance(entries, list) or not entries:
+        raise UnknownName("root extension", "x-decisions", [k for k in spec.raw if k.startswith("x-")])
+    return "\n".join(
+        f"- **`{d['topic']}`**: {' '.join(localized(d, 'decision', lang).split())}" for d in entries
+    )
+
+
 def password_policy(spec: Spec, lang: str) -> str:
     policy = spec.raw.get("x-password-policy")
     if not isinstance(policy, dict) or not policy:

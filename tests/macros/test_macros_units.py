@@ -100,3 +100,12 @@ def test_a_pattern_is_shown_only_where_no_format_says_it() -> None:
     assert [c for c in tables.constraints(spec, timestamp, "en") if "Z$" in c] == []
     slug = spec.raw["components"]["schemas"]["UserPublicSettings"]["properties"]["slug"]
     assert any("[a-z0-9]" in c for c in tables.constraints(spec, slug, "en"))
+
+
+def test_decisions_lists_every_topic_in_the_page_language() -> None:
+    spec = load_spec()
+    topics = [d["topic"] for d in spec.raw["x-decisions"]]
+    for lang in ("ko", "en"):
+        rendered = tables.decisions(spec, lang)
+        assert [line.split("`")[1] for line in rendered.splitlines()] == topics
+    assert "샌드박스" in tables.decisions(spec, "ko") and "`x-lifetimes." not in tables.decisions(spec, "en")
