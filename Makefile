@@ -43,13 +43,13 @@ test: assets browser ## the whole test suite
 bench: assets ## build time, page weight and console size
 	$(PY) scripts/bench.py
 
-import: $(VENV)/.installed ## make import SRC=<gitbook space> OUT=<folder> [ARGS="--lang-map ko=ko,en=en --force"]
-	@test -n "$(SRC)" -a -n "$(OUT)" || { echo "usage: make import SRC=<gitbook space> OUT=<folder>"; exit 2; }
+import: $(VENV)/.installed ## make import SRC=<gitbook repository> OUT=<folder> [ARGS="--repo-url URL --force"]; then mkdocs serve -f OUT/mkdocs.yml
+	@test -n "$(SRC)" -a -n "$(OUT)" || { echo "usage: make import SRC=<gitbook repository> OUT=<folder>"; exit 2; }
 	$(PY) -m importer "$(SRC)" "$(OUT)" $(ARGS)
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
-	$(PY) -m mypy sandbox macros importer
+	$(PY) -m mypy sandbox macros importer docs_search docs_mcp
 
 lock: ## re-pin the whole dependency tree after changing pyproject.toml
 	rm -rf /tmp/bkend-lock-venv && $(PYTHON) -m venv /tmp/bkend-lock-venv
@@ -57,4 +57,4 @@ lock: ## re-pin the whole dependency tree after changing pyproject.toml
 	/tmp/bkend-lock-venv/bin/pip freeze --exclude-editable > requirements.lock
 
 clean:
-	rm -rf site .pytest_cache overrides/assets/vendor
+	rm -rf site .pytest_cache overrides/assets/vendor .cache

@@ -31,6 +31,18 @@ def _parser() -> argparse.ArgumentParser:
         "(default: every folder with a SUMMARY.md, under its own name)",
     )
     p.add_argument("--lang", default="ko", help="output language of a single-language space (default: ko)")
+    p.add_argument(
+        "--repo-url",
+        metavar="URL",
+        help="web address of SRC's files (e.g. https://github.com/org/repo/blob/main): links to files "
+        "that are not imported point there instead of becoming plain text",
+    )
+    p.add_argument(
+        "--spec-name",
+        metavar="NAME",
+        help="GitBook OpenAPI blocks naming this spec (spec=NAME, or a src= file named NAME.yaml/.json) "
+        "document this project's spec/openapi.yaml: they become {{ operation(...) }} macro calls",
+    )
     p.add_argument("--force", action="store_true", help="replace OUT if it exists and is not empty")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
@@ -38,7 +50,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _sorted(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    return sorted(diagnostics, key=lambda d: (d.severity != "error", str(d.path), d.line or 0))
+    order = {"error": 0, "warning": 1, "note": 2}
+    return sorted(diagnostics, key=lambda d: (order[d.severity], str(d.path), d.line or 0))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         lang_map = parse_lang_map(args.lang_map) if args.lang_map is not None else None
         result = import_space(
-            args.src, args.out, lang_map=lang_map, lang=args.lang, force=args.force, strict=args.strict, progress=progress
+            args.src, args.out, lang_map=lang_map, lang=args.lang, force=args.force, strict=args.strict,
+            repo_url=args.repo_url, spec_name=args.spec_name, progress=progress,
         )
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -60,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         for d in _sorted(exc.diagnostics):
             print(d, file=sys.stderr)
         errors = sum(d.severity == "error" for d in exc.diagnostics)
-        warnings = len(exc.diagnostics) - errors
+        warnings = sum(d.severity == "warning" for d in exc.diagnostics)
         print(f"import failed: {errors} error(s), {warnings} warning(s); {args.out} was not changed", file=sys.stderr)
         return 1
     for d in _sorted(result.diagnostics):
