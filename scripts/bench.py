@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 import bench_build
+import bench_sandbox
 from bench_search import rows as search_rows
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,7 +83,8 @@ def main() -> int:
     print(f"{'-' * width}-|-{'-' * 28}")
     for name, value in rows:
         print(f"{name.ljust(width)} | {value}")
-    return 0
+    print()
+    return bench_sandbox.main([])  # the sandbox's throughput, latency and memory
 
 
 if __name__ == "__main__":
