@@ -44,7 +44,7 @@ class Principal:
     session_id: str
     role: str
     organization_id: str | None = None
-    # The user's row as the token check read it (the columns of sessions.PRINCIPAL_USER_COLUMNS).
+    # The user's row as the token check read it (every column of `users`).
     user_row: Any = field(default=None, compare=False, repr=False)
 
     @property

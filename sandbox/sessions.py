@@ -15,8 +15,6 @@ from .errors import ApiError
 from .store import Prepared, new_id, refresh_tokens, sessions, users
 from .tokens import TokenExpired, TokenInvalid, digest, new_secret
 
-PRINCIPAL_USER_COLUMNS = ("id", "email", "name", "role", "banned", "email_verified", "image", "mfa_enabled",
-                          "created_at", "updated_at")
 ENDED_SESSION = "The access token belongs to a session that has ended; sign in again."
 
 
@@ -192,7 +190,7 @@ def principal_query(services: Services) -> Prepared:
     prepared = services.prepared.get("principal")
     if prepared is None:
         stmt = (
-            select(sessions.c.revoked_at, sessions.c.expires_at, *(users.c[name] for name in PRINCIPAL_USER_COLUMNS))
+            select(sessions.c.revoked_at, sessions.c.expires_at, users)
             .select_from(sessions.join(users, users.c.id == sessions.c.user_id))
             .where(and_(sessions.c.id == bindparam("sid"), sessions.c.user_id == bindparam("uid")))
         )

@@ -219,6 +219,7 @@ rate_limits = Table(
 )
 
 
+MIGRATION_LOCK = 0x5A4E_DB0C  # PostgreSQL advisory lock id held while migrating
 RAW_CONNECTIONS = 4  # driver connections kept for `fetch_one`
 
 _PROCESS_PART = secrets.token_bytes(5)
@@ -254,7 +255,16 @@ SCHEMA_VERSION = len(MIGRATIONS)
 # --- engine -----------------------------------------------------------------------------------
 
 
+def driver_url(url: str) -> str:
+    """`postgresql://` (and the older `postgres://`) means the psycopg 3 driver the sandbox ships."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
 def make_engine(url: str) -> Engine:
+    url = driver_url(url)
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
     engine = create_engine(
@@ -293,10 +303,16 @@ class Prepared:
         compiled = stmt.compile(dialect=engine.dialect)
         self.sql = str(compiled)
         self.order = tuple(compiled.positiontup or ()) if compiled.positional else None
-        self.row = namedtuple("Row", [c.key for c in stmt.selected_columns])  # type: ignore[misc]
+        self.row: Any = namedtuple("Row", [c.key for c in stmt.selected_columns])  # type: ignore[misc]
+        # the column types' own conversions (JSON text, SQLite's 0/1 booleans), as Core would apply
+        self.convert = [c.type.result_processor(engine.dialect, None) for c in stmt.selected_columns]
 
     def params(self, values: dict[str, Any]) -> Any:
         return tuple(values[name] for name in self.order) if self.order is not None else values
+
+    def make_row(self, raw: Any) -> Any:
+        return self.row._make([f(v) if f is not None and v is not None else v
+                               for f, v in zip(self.convert, raw, strict=True)])
 
 
 class Store:
@@ -327,7 +343,7 @@ class Store:
                 self._raw_made -= 1
             raise
         self._raw.put(conn)
-        return None if row is None else prepared.row(*row)
+        return None if row is None else prepared.make_row(row)
 
     def _raw_connection(self) -> Any:
         try:
@@ -361,6 +377,8 @@ class Store:
     def migrate(self) -> int:
         """Apply pending migrations; returns the schema version now in force."""
         with self.write() as conn:
+            if not self.is_sqlite:  # several workers or machines may start at once (SQLite: BEGIN IMMEDIATE)
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
             version = 0
             if inspect(conn).has_table("meta"):
                 row = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).first()
@@ -390,12 +408,11 @@ class Store:
         return None if row is None else str(row[0])
 
     def meta_value(self, key: str, make: Callable[[], str]) -> str:
-        """Read a persisted value, creating it once (first writer wins)."""
+        """Read a persisted value, creating it once (first writer wins, also across processes)."""
         with self.write() as conn:
+            conn.execute(self.insert_ignore(meta, key=key, value=make()))
             value = self.get_meta(conn, key)
-            if value is None:
-                value = make()
-                conn.execute(meta.insert().values(key=key, value=value))
+            assert value is not None
             return value
 
     def integrity_check(self) -> str:

@@ -203,3 +203,15 @@ def proc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     """One `python -m sandbox` process shared by a test module (rate limits off)."""
     with process_sandbox(tmp_path_factory.mktemp("proc") / "sandbox.db") as api:
         yield api
+
+
+@pytest.fixture(scope="session")
+def pg() -> Iterator[Any]:
+    """A PostgreSQL server of the test session (skipped, with the reason, where none is installed)."""
+    from tests.sandbox import postgres
+
+    reason = postgres.missing_reason()
+    if reason:
+        pytest.skip(reason)
+    with postgres.cluster() as cluster:
+        yield cluster
