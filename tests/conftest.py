@@ -183,7 +183,7 @@ SANDBOX_KEY = "pk_sandbox_bkend_docs"
 @contextlib.contextmanager
 def run_sandbox(
     db_path: Path, *, cors_origins: str = "", extra_env: dict[str, str] | None = None,
-    extra_args: list[str] | None = None,
+    extra_args: list[str] | None = None, start_timeout: float = 60.0,
 ) -> Iterator[Sandbox]:
     """Start `python -m sandbox` on a free port with its own database; stop it afterwards.
 
@@ -209,8 +209,7 @@ def run_sandbox(
     )
     try:
         try:
-            # Generous: on a loaded machine reading the spec at start can take a while.
-            wait_for_port(port, timeout=90, proc=proc)
+            wait_for_port(port, timeout=start_timeout, proc=proc)
         except (RuntimeError, TimeoutError) as error:
             raise RuntimeError(f"{error}\n{log_path.read_text()}") from error
         yield Sandbox(f"http://127.0.0.1:{port}", SANDBOX_KEY, db_path, jwt_secret, proc)
