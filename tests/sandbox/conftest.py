@@ -21,9 +21,19 @@ from sandbox.clock import FakeClock
 from sandbox.context import Services
 from sandbox.settings import DEFAULT_SPEC, Settings, sqlite_url
 from sandbox.spec import Spec
+from sandbox.store import Store
 from tests.conftest import SANDBOX_KEY, free_port, run_sandbox
 
 PASSWORD = "Corr3ct-Horse-Battery"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """An empty, migrated SQLite store of the test's own (the in-process unit tests)."""
+    s = Store(sqlite_url(tmp_path / "store.db"))
+    s.migrate()
+    yield s
+    s.close()
 
 
 @pytest.fixture(scope="session")

@@ -4,29 +4,17 @@ Fast on purpose: `make mutate` runs these for each mutant of the module."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
 from sandbox import errors, onetime, users
 from sandbox.errors import ApiError
 from sandbox.onetime import MAGIC_LINK, PASSWORD_RESET, Redeemed
-from sandbox.settings import sqlite_url
 from sandbox.store import Store, one_time_tokens
 from sandbox.tokens import digest
 
 NOW = 1_800_000_000.0
 EMAIL = "owner@example.com"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(sqlite_url(tmp_path / "onetime.db"))
-    s.migrate()
-    yield s
-    s.close()
 
 
 @pytest.fixture

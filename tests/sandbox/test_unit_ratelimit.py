@@ -4,9 +4,6 @@ allowance, the exact wait, the refill, scaling, per-worker shares and clearing. 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
@@ -23,20 +20,11 @@ from sandbox.ratelimit import (
     Rule,
     attempt_key,
 )
-from sandbox.settings import sqlite_url
 from sandbox.store import Store, rate_limits
 
 NOW = 1_800_000_000.0
 FIVE_PER_10S = Rule("five", 5, 10, errors.TOO_MANY_REQUESTS)  # one more every 2 s
 MEMORY_RULE = Rule("memory", 5, 10, errors.TOO_MANY_REQUESTS, shared=False)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(sqlite_url(tmp_path / "limits.db"))
-    s.migrate()
-    yield s
-    s.close()
 
 
 def wait_after(limiter: RateLimiter, rule: Rule, key: str, count: int = 1) -> int:
