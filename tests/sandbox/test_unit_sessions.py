@@ -244,6 +244,8 @@ def test_a_token_of_an_ended_session_stands_for_no_one(services: Services) -> No
     assert code_of(sessions.authenticate, services, bearer(services, uid, expired.session_id)) == ended
     # Another user's session id under my user id.
     assert code_of(sessions.authenticate, services, bearer(services, uid, theirs.session_id)) == ended
+    # ... where a gone user would be `auth/user-not-found`: this user exists, so the session has ended.
+    assert code_of(sessions.authenticate, services, bearer(services, uid, theirs.session_id), GET_ME_X_ERRORS) == ended
     assert sessions.authenticate(services, bearer(services, uid, banned_s.session_id)).user_id == uid
     with services.store.write() as conn:
         conn.execute(update(users_t).where(users_t.c.id == uid).values(banned=True))
