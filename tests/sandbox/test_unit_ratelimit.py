@@ -95,6 +95,9 @@ def test_the_wait_rounds_up_to_whole_seconds(store: Store, rule: Rule) -> None:
     slow = Rule("slow", 1, 90, errors.TOO_MANY_REQUESTS, shared=rule.shared)
     limiter.hit(slow, "k")
     assert wait_after(limiter, slow, "k") == 90
+    long = Rule("long", 1, 2000, errors.TOO_MANY_REQUESTS, shared=rule.shared)  # whole seconds, exactly
+    limiter.hit(long, "k")
+    assert wait_after(limiter, long, "k") == 2000
 
 
 @pytest.mark.parametrize("rule", [FIVE_PER_10S, MEMORY_RULE], ids=["database", "memory"])
@@ -160,15 +163,21 @@ def test_off_means_off(store: Store) -> None:
         assert conn.execute(select(rate_limits)).all() == []
 
 
-def test_full_buckets_are_pruned_from_the_database(store: Store) -> None:
+def keys_in(store: Store) -> set[str]:
+    with store.read() as conn:
+        return {r.key for r in conn.execute(select(rate_limits.c.key))}
+
+
+def test_full_buckets_are_pruned_from_the_database_every_500_events(store: Store) -> None:
     clock = FakeClock(NOW)
     limiter = RateLimiter(clock, store=store)
-    limiter.hit(FIVE_PER_10S, "old")
+    limiter.hit(FIVE_PER_10S, "old")  # event 0: a prune, with nothing to prune yet
     clock.advance(60)  # "old" is full again: nothing to remember
-    for n in range(PRUNE_EVERY):
+    for n in range(PRUNE_EVERY - 1):
         limiter.hit(AUTH_PER_IP, f"ip-{n % 50}")
-    with store.read() as conn:
-        keys = {r.key for r in conn.execute(select(rate_limits.c.key))}
+    assert "old" in keys_in(store)  # not yet: events 1..499
+    limiter.hit(AUTH_PER_IP, "ip-0")  # event 500
+    keys = keys_in(store)
     assert "old" not in keys and len(keys) == 50
 
 

@@ -26,6 +26,7 @@ def test_entries_are_normalized() -> None:
     assert entry("http://a.example") == Entry("http", "a.example", 80, "")
     assert entry("https://a.example/") == Entry("https", "a.example", 443, "/")
     assert entry("https://[::1]:9/x/") == Entry("https", "::1", 9, "/x/")
+    assert entry("https://a.example/auth") == Entry("https", "a.example", 443, "/auth/")  # a prefix ends in /
 
 
 @pytest.mark.parametrize("bad", ["https://a.example/?q=1", "https://a.example/#f", "ftp://a.example", "a.example",
@@ -55,6 +56,7 @@ def test_allowed(url: str) -> None:
     "http://app.example.com:8080/cbx", "https://evil.example/?localhost", "http://localhost.evil.com/",
     "http://localhost@evil.com/", "http://127.0.0.1\\@evil.com/", "http://[::1].evil.com/", "http://localhost:/",
     "http://localhost /", "http://local\thost/", "http://localhost/\x7f", "http://localhost/\x01", "javascript:alert(1)",
+    "http://localhost/\\evil.example",
     "//localhost/", "http:///x", "", "http://localhost:99999/", "http://localhost/" + "a" * 2040,
 ])
 def test_refused(url: str) -> None:
