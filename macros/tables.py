@@ -176,7 +176,7 @@ def constraints(spec: Spec, node: Any, lang: str) -> list[str]:
         out.append(ui("c.const", lang, value=code(s["const"] if "const" in s else enum[0])))
     elif enum:
         out.append(ui("c.enum", lang, values=", ".join(code(v) for v in enum)))
-    if s.get("pattern"):
+    if s.get("pattern") and not s.get("format"):  # a format (date-time, uri, email) already says it in words
         out.append(ui("c.pattern", lang, value=code(s["pattern"])))
     if "default" in s:
         out.append(ui("c.default", lang, value=code(s["default"])))
@@ -485,6 +485,16 @@ def schema_table(spec: Spec, name: str, lang: str) -> str:
 
 def lifetime(spec: Spec, name: str, lang: str) -> str:
     return duration(spec.lifetime(name), lang)
+
+
+def decisions(spec: Spec, lang: str) -> str:
+    """`x-decisions` as a list: each topic and what this spec (and its sandbox) does, in `lang`."""
+    entries = spec.raw.get("x-decisions")
+    if not isinstance(entries, list) or not entries:
+        raise UnknownName("root extension", "x-decisions", [k for k in spec.raw if k.startswith("x-")])
+    return "\n".join(
+        f"- **`{d['topic']}`**: {' '.join(localized(d, 'decision', lang).split())}" for d in entries
+    )
 
 
 def password_policy(spec: Spec, lang: str) -> str:

@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         if settings.database_url.startswith("sqlite"):
             args.db.parent.mkdir(parents=True, exist_ok=True)
         services = build_services(settings)  # checks the spec and migrates the database once
-        app = create_app(settings, services=services)
+        app = create_app(settings, services=services) if args.workers == 1 else None
         configure_server(settings, services)
     except (SettingsError, SpecError) as exc:
         print(f"sandbox: {exc}", file=sys.stderr)
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"publishable key (X-API-Key): {services.spec.audience}", flush=True)
     print(f"browser origins allowed (SANDBOX_CORS_ORIGINS): {describe(settings.cors_origins)}", flush=True)
     options = uvicorn_options(settings)
-    if args.workers == 1:
+    if app is not None:
         uvicorn.run(app, host=args.host, port=args.port, **options)
         return 0
     services.store.close()

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import bench_build
 import bench_lighthouse
+import bench_sandbox
 from bench_search import rows as search_rows
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,7 +87,9 @@ def main() -> int:
     for name, value in rows:
         print(f"{name.ljust(width)} | {value}")
     print(f"\n{lighthouse[0]}" if lighthouse[0] else "")
-    return 0 if lighthouse[1] else 1
+    print()
+    sandbox_status = bench_sandbox.main([])  # the sandbox's throughput, latency and memory
+    return 0 if lighthouse[1] and sandbox_status == 0 else 1
 
 
 if __name__ == "__main__":
