@@ -14,8 +14,6 @@ in `.cache/diagram-checks/`, so a re-import of the same pages starts no browser.
 from __future__ import annotations
 
 import importlib.util
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -50,13 +48,6 @@ def _diagrams(nodes: list[Node], at: int | None = None) -> Iterator[tuple[Text, 
                 yield node, at or node.line, source
         else:
             yield from _diagrams(node.children, at or (node.line if node.name == "include" else None))
-
-
-def _store(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as tmp:
-        tmp.write(text)
-    os.replace(tmp.name, path)
 
 
 def _parse(hook: Any, sources: list[str]) -> list[str | None]:
@@ -94,7 +85,7 @@ def check_diagrams(pages: list[tuple[Path, list[Node]]], report: Report) -> None
             return
         for source, error in zip(unknown, results, strict=True):
             errors[source] = error
-            _store(CHECKS / hook._cache_key(source), error or "")
+            hook._store(CHECKS / hook._cache_key(source), error or "")  # atomic: imports may run side by side
     for path, node, line, source in found:
         error = errors[source]
         if error:

@@ -1,11 +1,12 @@
 """`OUT/mkdocs.yml`: the imported pages as a site, built on this project's theme and extensions.
 
 The config INHERITs this project's `mkdocs.yml` by absolute path (Material with its overrides,
-markdown extensions, validation, hooks and mkdocs-macros), so `mkdocs build --strict -f OUT/mkdocs.yml`
-and `mkdocs serve -f OUT/mkdocs.yml` work from wherever OUT is, as long as this project stays where
-it was at import time. It changes only what belongs to the import: the site name, `docs_dir`, the nav
-of each language (mkdocs-static-i18n's folder layout, the first language of the project that was
-imported is the default), and paths the project writes relative to its own folder.
+markdown extensions, validation, hooks and mkdocs-macros; of the hooks, all but PROJECT_ONLY_HOOKS),
+so `mkdocs build --strict -f OUT/mkdocs.yml` and `mkdocs serve -f OUT/mkdocs.yml` work from wherever
+OUT is, as long as this project stays where it was at import time. It changes only what belongs to the
+import: the site name, `docs_dir`, the nav of each language (mkdocs-static-i18n's folder layout, the
+first language of the project that was imported is the default), and paths the project writes
+relative to its own folder.
 """
 
 from __future__ import annotations
