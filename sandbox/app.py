@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,11 +20,12 @@ from .context import Services
 from .cors import cors_middleware
 from .dispatch import error_response, make_endpoint
 from .errors import ApiError
-from .guards import HostGuard, allowed_hosts
+from .guards import ConcurrencyCap, HostGuard, allowed_hosts
 from .operations import HANDLERS
 from .passwords import PasswordPolicy
 from .ratelimit import RateLimiter
 from .redirects import AllowList
+from .server import GuardedHttpTools, connection_cap
 from .settings import Settings, SettingsError
 from .spec import Spec, SpecError
 from .store import Store
@@ -51,11 +53,30 @@ def build_services(settings: Settings, clock: Clock | None = None, spec: Spec | 
         spec=spec,
         store=store,
         clock=clock,
-        limiter=RateLimiter(clock, settings.rate_limit_scale),
+        limiter=RateLimiter(clock, settings.rate_limit_scale, store, settings.workers),
         access_tokens=AccessTokens(secret, spec.audience, spec.lifetimes["accessToken"], clock),
         policy=PasswordPolicy.from_spec(spec.password_policy),
         signing_key=store.meta_value("upload_signing_key", lambda: secrets.token_urlsafe(48)),
         redirects=allow,
+    )
+
+
+def envelope(services: Services, code: str, message: str | None = None) -> dict:
+    """An error body for the layers that answer before dispatch (guards, the HTTP protocol)."""
+    return {"error": {"code": code, "message": message or services.spec.errors[code].message}}
+
+
+def configure_server(settings: Settings, services: Services) -> None:
+    """The HTTP protocol's limits and its error bodies, with the spec's messages."""
+    def body(code: str, message: str | None = None) -> bytes:
+        return json.dumps(envelope(services, code, message), separators=(",", ":")).encode()
+
+    GuardedHttpTools.configure(
+        header_timeout=settings.header_timeout,
+        max_connections=connection_cap(settings.max_connections),
+        bodies={400: body(errors.INVALID_REQUEST, "The request is not valid HTTP/1.1."),
+                408: body(errors.REQUEST_TIMEOUT),
+                431: body(errors.INVALID_REQUEST, "The request head is larger than 64 KiB.")},
     )
 
 
@@ -90,10 +111,15 @@ def create_app(settings: Settings, clock: Clock | None = None, services: Service
         routes=routes,
         middleware=[
             Middleware(
+                ConcurrencyCap,
+                limit=settings.max_concurrency,
+                refusal=envelope(services, errors.SERVICE_UNAVAILABLE),
+            ),
+            Middleware(
                 HostGuard,
                 allowed=allowed_hosts(settings.host, settings.allowed_hosts),
-                refusal={"error": {"code": errors.INVALID_REQUEST, "message": (
-                    "The Host header names a host this sandbox does not serve (SANDBOX_ALLOWED_HOSTS).")}},
+                refusal=envelope(services, errors.INVALID_REQUEST,
+                                 "The Host header names a host this sandbox does not serve (SANDBOX_ALLOWED_HOSTS)."),
             ),
             cors_middleware(services),
         ],

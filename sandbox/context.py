@@ -15,7 +15,7 @@ from .ratelimit import RateLimiter
 from .redirects import AllowList
 from .settings import Settings
 from .spec import Operation, Spec
-from .store import Store
+from .store import Prepared, Store
 from .tokens import AccessTokens
 
 
@@ -30,6 +30,7 @@ class Services:
     policy: PasswordPolicy
     signing_key: str  # HMAC key for upload URLs
     redirects: AllowList  # where mailed links and redirects may point
+    prepared: dict[str, Prepared] = field(default_factory=dict)  # hot-path queries, compiled once
 
     def lifetime(self, name: str) -> int:
         return self.spec.lifetimes[name]
@@ -43,6 +44,8 @@ class Principal:
     session_id: str
     role: str
     organization_id: str | None = None
+    # The user's row as the token check read it (every column of `users`).
+    user_row: Any = field(default=None, compare=False, repr=False)
 
     @property
     def is_admin(self) -> bool:

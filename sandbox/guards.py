@@ -52,3 +52,30 @@ class HostGuard:
                 await send({"type": "http.response.body", "body": self.refusal})
                 return
         await self.app(scope, receive, send)
+
+
+class ConcurrencyCap:
+    """At most `limit` requests in flight per process; the rest get 503 with Retry-After at once
+    instead of queueing without bound (memory, and latency for everyone)."""
+
+    def __init__(self, app: ASGIApp, limit: int, refusal: dict) -> None:
+        self.app = app
+        self.limit = limit
+        self.inflight = 0
+        self.refusal = json.dumps(refusal, separators=(",", ":")).encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self.inflight >= self.limit:
+            await send({"type": "http.response.start", "status": 503, "headers": [
+                (b"content-type", b"application/json"), (b"content-length", str(len(self.refusal)).encode()),
+                (b"retry-after", b"1"), (b"cache-control", b"no-store")]})
+            await send({"type": "http.response.body", "body": self.refusal})
+            return
+        self.inflight += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.inflight -= 1

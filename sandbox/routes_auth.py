@@ -14,7 +14,7 @@ from .context import Call, Reply, Services, created, ok, pagination, redirect
 from .errors import ApiError
 from .operations import handles
 from .passwords import PasswordFormatError, WeakPasswordError, hash_password, verify_password
-from .ratelimit import AUTH_PER_IP, LOGIN_FAILURES_PER_ACCOUNT, MAIL_PER_ADDRESS
+from .ratelimit import AUTH_PER_IP, LOGIN_FAILURES, MAIL_PER_ADDRESS, attempt_key
 from .store import IntegrityError, contact_emails, linked_accounts, new_id, refresh_tokens
 from .store import sessions as sessions_t
 from .store import users as users_t
@@ -134,27 +134,48 @@ def email_sign_in(call: Call) -> Reply:
     return ok(password_sign_in(call, email))
 
 
+class _WrongCode(Exception):
+    """Raised inside a transaction to roll it back; the failure is counted after it."""
+
+
+def check_attempts(call: Call, account: str) -> None:
+    call.services.limiter.check(LOGIN_FAILURES, attempt_key(account, call.ip))
+
+
+def count_failure(call: Call, account: str) -> None:
+    """One more failed password/MFA check for this account from this IP (outside any transaction:
+    the count must survive the failing request's rollback)."""
+    call.services.limiter.hit(LOGIN_FAILURES, attempt_key(account, call.ip), owner=account)
+
+
+def clear_failures(call: Call, account: str) -> None:
+    call.services.limiter.reset(LOGIN_FAILURES, attempt_key(account, call.ip))
+
+
 def password_sign_in(call: Call, email: str) -> dict:
     s = call.services
-    s.limiter.check(LOGIN_FAILURES_PER_ACCOUNT, email)
+    check_attempts(call, email)
     with s.store.read() as conn:
         user = users.by_email(conn, email)
     if not verify_password(user.password_hash if user else None, str(call.field("password") or "")):
-        s.limiter.hit(LOGIN_FAILURES_PER_ACCOUNT, email)
+        count_failure(call, email)
         raise ApiError(errors.INVALID_CREDENTIALS)
     if user.banned:
         raise ApiError(errors.ACCOUNT_BANNED)
     code = call.field("mfaCode")
-    with s.store.write() as conn:
-        if user.mfa_enabled:
-            if not code:
-                raise ApiError(errors.MFA_REQUIRED)
-            fresh = users.by_id(conn, user.id)
-            if not mfa.check_code(conn, fresh, str(code), s.clock.now(), now_ms(call)):
-                s.limiter.hit(LOGIN_FAILURES_PER_ACCOUNT, email)
-                raise ApiError(errors.INVALID_MFA_CODE)
-        new = sessions.start(conn, s, user_id=user.id, ip=call.ip, user_agent=call.user_agent)
-    s.limiter.reset(LOGIN_FAILURES_PER_ACCOUNT, email)
+    try:
+        with s.store.write() as conn:
+            if user.mfa_enabled:
+                if not code:
+                    raise ApiError(errors.MFA_REQUIRED)
+                fresh = users.by_id(conn, user.id)
+                if not mfa.check_code(conn, fresh, str(code), s.clock.now(), now_ms(call)):
+                    raise _WrongCode
+            new = sessions.start(conn, s, user_id=user.id, ip=call.ip, user_agent=call.user_agent)
+    except _WrongCode:
+        count_failure(call, email)
+        raise ApiError(errors.INVALID_MFA_CODE) from None
+    clear_failures(call, email)
     return sessions.token_response(s, user.id, new)
 
 
@@ -169,25 +190,28 @@ def complete_magic_link(call: Call) -> Reply:
     with s.store.read() as conn:
         email = onetime.peek(conn, purpose=onetime.MAGIC_LINK, email=None, secret=token, now=s.clock.now()).email
     if code is not None:
-        s.limiter.check(LOGIN_FAILURES_PER_ACCOUNT, email)
-    with s.store.write() as conn:
-        onetime.redeem(conn, purpose=onetime.MAGIC_LINK, email=email, secret=token, now=s.clock.now())
-        user = users.by_email(conn, email)
-        if user is None:
-            raise ApiError(errors.VERIFICATION_TOKEN_NOT_FOUND)
-        if user.banned:
-            raise ApiError(errors.ACCOUNT_BANNED)
-        if user.mfa_enabled:
-            if code is None:
-                raise ApiError(errors.MFA_REQUIRED, "This account has MFA on: send `mfaCode` with the token.")
-            if not mfa.check_code(conn, user, str(code), s.clock.now(), now_ms(call)):
-                s.limiter.hit(LOGIN_FAILURES_PER_ACCOUNT, email)
-                raise ApiError(errors.INVALID_MFA_CODE)
-        conn.execute(update(users_t).where(users_t.c.id == user.id).values(email_verified=True))
-        is_new = not sessions.ever_signed_in(conn, user.id)
-        new = sessions.start(conn, s, user_id=user.id, ip=call.ip, user_agent=call.user_agent)
+        check_attempts(call, email)
+    try:
+        with s.store.write() as conn:
+            onetime.redeem(conn, purpose=onetime.MAGIC_LINK, email=email, secret=token, now=s.clock.now())
+            user = users.by_email(conn, email)
+            if user is None:
+                raise ApiError(errors.VERIFICATION_TOKEN_NOT_FOUND)
+            if user.banned:
+                raise ApiError(errors.ACCOUNT_BANNED)
+            if user.mfa_enabled:
+                if code is None:
+                    raise ApiError(errors.MFA_REQUIRED, "This account has MFA on: send `mfaCode` with the token.")
+                if not mfa.check_code(conn, user, str(code), s.clock.now(), now_ms(call)):
+                    raise _WrongCode
+            conn.execute(update(users_t).where(users_t.c.id == user.id).values(email_verified=True))
+            is_new = not sessions.ever_signed_in(conn, user.id)
+            new = sessions.start(conn, s, user_id=user.id, ip=call.ip, user_agent=call.user_agent)
+    except _WrongCode:
+        count_failure(call, email)
+        raise ApiError(errors.INVALID_MFA_CODE) from None
     if code is not None:
-        s.limiter.reset(LOGIN_FAILURES_PER_ACCOUNT, email)
+        clear_failures(call, email)
     return ok({**sessions.token_response(s, user.id, new), "is_new_user": is_new})
 
 
@@ -398,8 +422,7 @@ def oauth_callback_redirect(call: Call) -> Reply:
 
 @handles("getMe")
 def get_me(call: Call) -> Reply:
-    with call.services.store.read() as conn:
-        return ok(users.user_json(me(conn, call)))
+    return ok(users.user_json(call.user.user_row))  # read with the session, in the same lookup
 
 
 @handles("refreshToken")
@@ -485,7 +508,7 @@ def confirm_password_reset(call: Call) -> Reply:
         # Mail to the address proves it is theirs.
         conn.execute(update(users_t).where(users_t.c.id == user.id).values(email_verified=True))
         sessions.revoke_all(conn, user.id, now_ms(call), "password-reset")
-    s.limiter.reset(LOGIN_FAILURES_PER_ACCOUNT, email)
+    s.limiter.forget(LOGIN_FAILURES, email)  # the mailbox's owner is back: no IP stays paused
     return ok({"message": "Password has been reset successfully"})
 
 
@@ -505,9 +528,9 @@ def change_password(call: Call) -> Reply:
     with s.store.read() as conn:
         user = me(conn, call)
     password = new_password(s, call.field("newPassword"), user.email)
-    s.limiter.check(LOGIN_FAILURES_PER_ACCOUNT, user.email)
+    check_attempts(call, user.email)
     if not verify_password(user.password_hash, str(call.field("currentPassword"))):
-        s.limiter.hit(LOGIN_FAILURES_PER_ACCOUNT, user.email)
+        count_failure(call, user.email)
         raise ApiError(errors.INVALID_PASSWORD)
     if verify_password(user.password_hash, password):
         raise ApiError(errors.SAME_AS_PREVIOUS_PASSWORD)
@@ -522,10 +545,9 @@ def change_password(call: Call) -> Reply:
 
 
 def check_own_password(call: Call, user: Any, field: str = "password") -> None:
-    s = call.services
-    s.limiter.check(LOGIN_FAILURES_PER_ACCOUNT, user.email)
+    check_attempts(call, user.email)
     if not verify_password(user.password_hash, str(call.field(field) or "")):
-        s.limiter.hit(LOGIN_FAILURES_PER_ACCOUNT, user.email)
+        count_failure(call, user.email)
         raise ApiError(errors.INVALID_CREDENTIALS)  # bkend's MFA guide
 
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select, update
+from sqlalchemy import Connection, and_, bindparam, func, select, update
 
 from . import errors
 from .clock import rfc3339_ms, to_millis
 from .context import Principal, Services
 from .errors import ApiError
-from .store import new_id, refresh_tokens, sessions, users
+from .store import Prepared, new_id, refresh_tokens, sessions, users
 from .tokens import TokenExpired, TokenInvalid, digest, new_secret
 
 ENDED_SESSION = "The access token belongs to a session that has ended; sign in again."
@@ -173,20 +173,29 @@ def authenticate(services: Services, authorization: str | None, x_errors: tuple[
     except TokenInvalid:
         raise ApiError(errors.INVALID_TOKEN) from None
     now = to_millis(services.clock.now())
-    with services.store.read() as conn:
-        row = conn.execute(
-            select(sessions.c.revoked_at, sessions.c.expires_at, sessions.c.organization_id, users.c.role,
-                   users.c.banned)
-            .select_from(sessions.join(users, users.c.id == sessions.c.user_id))
-            .where(and_(sessions.c.id == claims.session_id, sessions.c.user_id == claims.user_id))
-        ).first()
-        user_gone = row is None and conn.execute(select(users.c.id).where(users.c.id == claims.user_id)).first() is None
-    if user_gone:
-        raise user_gone_error(x_errors)
+    # Read on every request, never cached: a sign-out or revocation in any process counts at once.
+    row = services.store.fetch_one(principal_query(services), sid=claims.session_id, uid=claims.user_id)
+    if row is None:
+        with services.store.read() as conn:
+            if conn.execute(select(users.c.id).where(users.c.id == claims.user_id)).first() is None:
+                raise user_gone_error(x_errors)
     if row is None or row.revoked_at is not None or row.expires_at <= now or row.banned:
         # signed out, revoked or suspended: the token stands for no one now
         raise ApiError(errors.INVALID_TOKEN, ENDED_SESSION)
-    return Principal(claims.user_id, claims.session_id, row.role, claims.organization_id)
+    return Principal(claims.user_id, claims.session_id, row.role, claims.organization_id, row)
+
+
+def principal_query(services: Services) -> Prepared:
+    """The session and its user in one lookup (the user's columns serve GET /v1/auth/me as well)."""
+    prepared = services.prepared.get("principal")
+    if prepared is None:
+        stmt = (
+            select(sessions.c.revoked_at, sessions.c.expires_at, users)
+            .select_from(sessions.join(users, users.c.id == sessions.c.user_id))
+            .where(and_(sessions.c.id == bindparam("sid"), sessions.c.user_id == bindparam("uid")))
+        )
+        prepared = services.prepared["principal"] = services.store.prepare(stmt)
+    return prepared
 
 
 def user_gone_error(x_errors: tuple[str, ...]) -> ApiError:

@@ -61,6 +61,7 @@ class Settings:
     spec_path: Path = DEFAULT_SPEC
     max_body_bytes: int = 64 * 1024
     max_upload_bytes: int = 5 * 1024 * 1024
+    upload_quota_bytes: int = 200 * 1024 * 1024  # all stored uploads together
     validate_responses: bool = False  # tests: check every response against the spec
     # Where the OAuth redirect flow sends the browser, with the token pair in the URL fragment.
     oauth_app_redirect: str = "http://127.0.0.1:8000/"
@@ -72,6 +73,11 @@ class Settings:
     # Proxies whose X-Forwarded-For / -Proto is believed; none by default, so a client cannot pick
     # the IP its rate limits and sessions are recorded under.
     trusted_proxies: tuple[str, ...] = ()
+    workers: int = 1  # processes serving one database (--workers)
+    header_timeout: float = 10.0  # seconds for a request head to arrive (slowloris)
+    body_timeout: float = 30.0  # seconds for a request body to arrive
+    max_connections: int = 1000  # open connections per process; more evict the slowest heads
+    max_concurrency: int = 200  # requests in flight per process; more get 503
 
     @classmethod
     def from_env(
@@ -81,6 +87,7 @@ class Settings:
         db_path: Path | str | None = None,
         host: str = "127.0.0.1",
         port: int = 8001,
+        workers: int = 1,
     ) -> Settings:
         env = os.environ if environ is None else environ
         database_url = env.get("DATABASE_URL") or sqlite_url(Path(db_path) if db_path else DEFAULT_DB)
@@ -97,6 +104,12 @@ class Settings:
             redirect_urls=parse_list(env.get("SANDBOX_REDIRECT_URLS", "")),
             allowed_hosts=parse_list(env.get("SANDBOX_ALLOWED_HOSTS", "")),
             trusted_proxies=parse_list(env.get("SANDBOX_TRUSTED_PROXIES", "")),
+            upload_quota_bytes=parse_mebibytes("SANDBOX_UPLOAD_QUOTA", env.get("SANDBOX_UPLOAD_QUOTA", ""), 200),
+            workers=workers,
+            header_timeout=parse_positive(env, "SANDBOX_HEADER_TIMEOUT", 10.0),
+            body_timeout=parse_positive(env, "SANDBOX_BODY_TIMEOUT", 30.0),
+            max_connections=int(parse_positive(env, "SANDBOX_MAX_CONNECTIONS", 1000)),
+            max_concurrency=int(parse_positive(env, "SANDBOX_MAX_CONCURRENCY", 200)),
         )
 
 
@@ -112,6 +125,21 @@ def parse_origins(value: str) -> tuple[str, ...]:
 
 def parse_list(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+def parse_positive(env: Mapping[str, str], name: str, default: float) -> float:
+    value = env.get(name, "").strip()
+    try:
+        number = float(value) if value else default
+    except ValueError:
+        number = -1
+    if number <= 0:
+        raise SettingsError(f"{name} must be a positive number, not {value!r}")
+    return number
+
+
+def parse_mebibytes(name: str, value: str, default: int) -> int:
+    return int(parse_positive({name: value}, name, default) * 1024 * 1024)
 
 
 def parse_rate_limits(value: str) -> float | None:

@@ -186,11 +186,11 @@ def fresh(tmp_path: Path, spec: Spec) -> Iterator[Any]:
 
 
 @contextlib.contextmanager
-def process_sandbox(db_path: Path, **env: str) -> Iterator[Api]:
+def process_sandbox(db_path: Path, args: tuple[str, ...] = (), **env: str) -> Iterator[Api]:
     """`python -m sandbox` in a subprocess (the real server: uvicorn, its protocol, the launcher),
-    every response checked against the spec; `env` adds SANDBOX_* variables."""
+    every response checked against the spec; `env` adds SANDBOX_* variables, `args` options."""
     extra = {"SANDBOX_RATE_LIMITS": "off", "SANDBOX_VALIDATE_RESPONSES": "1", **env}
-    with run_sandbox(db_path, extra_env=extra) as sb:
+    with run_sandbox(db_path, extra_env=extra, extra_args=list(args)) as sb:
         api = Api(sb.url)
         try:
             yield api
@@ -203,3 +203,15 @@ def proc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     """One `python -m sandbox` process shared by a test module (rate limits off)."""
     with process_sandbox(tmp_path_factory.mktemp("proc") / "sandbox.db") as api:
         yield api
+
+
+@pytest.fixture(scope="session")
+def pg() -> Iterator[Any]:
+    """A PostgreSQL server of the test session (skipped, with the reason, where none is installed)."""
+    from tests.sandbox import postgres
+
+    reason = postgres.missing_reason()
+    if reason:
+        pytest.skip(reason)
+    with postgres.cluster() as cluster:
+        yield cluster
