@@ -15,7 +15,7 @@ SIGNUP = "/v1/auth/email/signup"
         ({"method": "zzz", "email": "a@example.com"}, "`method` cannot be `zzz`: it is one of `password`, `magiclink`."),
         (
             {"method": "password", "email": "not-an-email", "password": "short"},
-            "`name` is required; `email` must be an e-mail address; `password` must be at least 8 characters long.",
+            "`name` is required; `email` must be an e-mail address; `password` must be at least 6 characters long.",
         ),
         (
             {"method": "password", "email": "a@example.com", "password": "Long-enough-9", "name": "A", "extra": 1},
