@@ -185,8 +185,10 @@ def spec_path(spec: dict[str, Any], written: str) -> str | None:
 def _branches(spec: dict[str, Any], schema: Any) -> list[dict[str, Any]]:
     schema = deref(spec, schema)
     for combinator in ("oneOf", "anyOf"):
-        if combinator in schema:
-            return [b for sub in schema[combinator] for b in _branches(spec, sub)]
+        if combinator in schema:  # sibling properties apply to every branch ("code or idToken" objects)
+            own = schema.get("properties", {})
+            return [{**b, "properties": {**own, **b.get("properties", {})}}
+                    for sub in schema[combinator] for b in _branches(spec, sub)]
     if "allOf" in schema:
         merged: dict[str, Any] = {"properties": {}}
         for sub in schema["allOf"]:
