@@ -96,7 +96,8 @@ def plain_material_config(tmp: Path, lang: str) -> Path:
 
 def copy_project(dest: Path) -> Path:
     shutil.copytree(ROOT, dest, ignore=IGNORE)
-    (dest / ".venv").symlink_to(ROOT / ".venv")
+    for shared in (".venv", "node_modules"):  # the build reads node_modules (vendored assets)
+        (dest / shared).symlink_to(ROOT / shared)
     return dest
 
 
