@@ -77,7 +77,9 @@ def on_config(config, **kwargs):
     search = config.plugins.get("material/search")
     if search is not None and search.on_page_context in config.plugins.events["page_context"]:
         config.plugins.events["page_context"].remove(search.on_page_context)
-    _twins[_language(config)].clear()
+    # No clearing of _twins: under `mkdocs serve --dirty` a page that is not rebuilt keeps the twin
+    # of the build that made its HTML (hooks/incremental_serve.py rebuilds every page whose Markdown
+    # can differ); on_post_build lists only the pages of the current nav.
     return config
 
 
