@@ -31,6 +31,19 @@ COMMON_PASSWORDS = frozenset(
 )
 
 
+def guessable(password: str) -> bool:
+    """On the blocklist once lowercased and stripped of the digits and symbols people append
+    (`Password1!` is `password`), or one character repeated (`aaaaaaaa`)."""
+    lowered = password.lower()
+    core = lowered.rstrip("0123456789!@#$%^&*.?_-+=~ ")
+    return (lowered in COMMON_PASSWORDS or core in COMMON_PASSWORDS or len(set(lowered)) <= 2
+            or any(lowered.startswith(word) and len(word) >= 6 and not lowered[len(word):].isalpha()
+                   for word in KEYBOARD_WALKS))
+
+
+KEYBOARD_WALKS = ("qwerty", "asdfgh", "zxcvbn", "123456", "qazwsx", "1q2w3e")
+
+
 class PasswordFormatError(ValueError):
     """Too short or too long (code points after NFKC)."""
 
@@ -66,7 +79,7 @@ class PasswordPolicy:
             raise PasswordFormatError(
                 f"Password must be {self.min_length} to {self.max_length} characters long."
             )
-        if normalized.lower() in COMMON_PASSWORDS or (email and normalized.lower() == email.lower()):
+        if guessable(normalized) or (email and normalized.lower() == email.lower()):
             raise WeakPasswordError("This password is too common; choose a less guessable one.")
         missing = []
         if self.require_uppercase and not any(c.isupper() for c in normalized):

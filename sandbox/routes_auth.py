@@ -227,9 +227,8 @@ def resend_sign_up_email(call: Call) -> Reply:
     s.limiter.hit(MAIL_PER_ADDRESS, email)
     with s.store.write() as conn:
         user = users.by_email(conn, email)
-        if user is not None:
-            if user.email_verified:
-                raise ApiError(errors.ALREADY_VERIFIED)
+        # The same answer for unknown, pending and confirmed addresses (no account enumeration).
+        if user is not None and not user.email_verified:
             send_signup_confirmation(conn, call, user, callback)
     return ok({"message": "Verification email sent", "email": email})
 
@@ -673,6 +672,7 @@ def check_account_exists(call: Call) -> Reply:
 @handles("withdrawAccount")
 def withdraw_account(call: Call) -> Reply:
     with call.services.store.write() as conn:
+        users.require_another_admin(conn, me(conn, call))
         delete_account(conn, call.user.user_id)
     return ok({"message": "Account deleted successfully"})
 
