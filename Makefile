@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test bench import lint assets browser postgres lock clean
+.PHONY: serve test bench mutate import lint assets browser postgres lock clean
 
 # ---- set-up ---------------------------------------------------------------------------------
 $(VENV)/.installed: requirements.lock pyproject.toml
@@ -18,12 +18,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
-overrides/assets/vendor/VERSIONS.json: node_modules/.installed scripts/vendor_assets.py
-	$(PY) scripts/vendor_assets.py
+# node_modules holds what the build reads (mermaid draws the diagrams at build time, see
+# hooks/mermaid_svg.py) and the test tools (axe-core, lighthouse).
+assets: $(VENV)/.installed node_modules/.installed
 
-assets: $(VENV)/.installed overrides/assets/vendor/VERSIONS.json
-
-# Debian's chromium for the browser tests (playwright's own browser download does not work here).
+# Debian's chromium: the build draws diagrams with it, the tests and Lighthouse drive it
+# (playwright's own browser download does not work here).
 browser:
 	@if [ -n "$$CHROMIUM_PATH" ] || [ -x /usr/bin/chromium ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -44,14 +44,17 @@ postgres:
 	fi
 
 # ---- the commands ---------------------------------------------------------------------------
-serve: assets ## docs on http://127.0.0.1:8000 (live reload) + sandbox on http://127.0.0.1:8001
+serve: assets browser ## docs on http://127.0.0.1:8000 (live reload) + sandbox on http://127.0.0.1:8001
 	@scripts/serve.sh
 
 test: assets browser postgres ## the whole test suite
 	$(PY) -m pytest
 
-bench: assets ## build time, page weight, console size; sandbox req/s, latency and memory
+bench: assets browser ## build/reload times, page weight, console size, Lighthouse against plain Material; sandbox req/s, latency and memory
 	$(PY) scripts/bench.py
+
+mutate: $(VENV)/.installed ## mutation testing of the sandbox's security paths (not part of `make test`)
+	$(PY) scripts/mutate.py $(ARGS)
 
 import: $(VENV)/.installed ## make import SRC=<gitbook repository> OUT=<folder> [ARGS="--repo-url URL --force"]; then mkdocs serve -f OUT/mkdocs.yml
 	@test -n "$(SRC)" -a -n "$(OUT)" || { echo "usage: make import SRC=<gitbook repository> OUT=<folder>"; exit 2; }
@@ -67,4 +70,4 @@ lock: ## re-pin the whole dependency tree after changing pyproject.toml
 	/tmp/bkend-lock-venv/bin/pip freeze --exclude-editable > requirements.lock
 
 clean:
-	rm -rf site .pytest_cache overrides/assets/vendor .cache
+	rm -rf site .pytest_cache .cache

@@ -1,7 +1,8 @@
-"""Command line: `python -m importer SRC OUT [--lang-map ko=ko,en=en] [--lang ko] [--force] [--strict]`.
+"""Command line: `python -m importer SRC OUT [--lang-map ko=ko,en=en] [--lang ko] [--repo-url URL]
+[--spec-name NAME] [--force] [--strict] [-q]`.
 
 Progress, warnings, errors and the closing summary go to stderr, each problem as
-`file:line: error|warning: message`. Exit status: 0 imported (maybe with warnings), 1 the import
+`file:line: error|warning|note: message`. Exit status: 0 imported (maybe with warnings), 1 the import
 failed (OUT untouched), 2 the command line or SRC/OUT are unusable.
 """
 
@@ -19,10 +20,11 @@ from importer.space import UsageError, parse_lang_map
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m importer",
-        description="Convert a GitBook space into MkDocs Material pages: OUT/<lang>/..., "
-        "OUT/<lang>/media/ and a nav fragment OUT/nav.<lang>.yml per language.",
+        description="Convert a GitBook repository into MkDocs Material pages: OUT/docs/<lang>/..., "
+        "OUT/docs/<lang>/media/, a nav OUT/nav.<lang>.yml per language and OUT/mkdocs.yml "
+        "(mkdocs build --strict -f OUT/mkdocs.yml).",
     )
-    p.add_argument("src", metavar="SRC", type=Path, help="GitBook space: a folder with SUMMARY.md, or one folder per language")
+    p.add_argument("src", metavar="SRC", type=Path, help="GitBook repository: a folder with SUMMARY.md, or with one folder per language (.gitbook.yaml is read)")
     p.add_argument("out", metavar="OUT", type=Path, help="where to write (must be new or empty, unless --force)")
     p.add_argument(
         "--lang-map",

@@ -32,7 +32,7 @@ MATERIAL_TYPES = {"note", "abstract", "info", "tip", "success", "question", "war
 OPTIONAL_END = {"embed", "file", "openapi", "openapi-operation"}
 BLOCK_TAGS = {
     "hint", "tabs", "tab", "code", "content-ref", "stepper", "step", "columns", "column", "updates", "update",
-    "prompt", "if",
+    "prompt", "if", "swagger", "swagger-description", "swagger-parameter", "swagger-response",
 } | OPTIONAL_END
 # Tags that only separate parts of a block: {% else %} in {% if %} (both branches are kept).
 SEPARATORS = {"else", "elif"}

@@ -162,7 +162,8 @@ class PageRewriter:
             return self._markdown_link(m, text, at)
         dest = m["refdest"]
         new = self.link(dest[1:-1] if dest.startswith("<") else dest, at)
-        return text[m.start() : m.start("refdest")] + (new or dest)
+        # A definition cannot fall back to its text: an unresolved one points nowhere (it was reported).
+        return text[m.start() : m.start("refdest")] + (new or "#")
 
     def link(self, url: str, line: int) -> str | None:
         """The new destination of a link; None when only its text should remain (already warned)."""

@@ -1,5 +1,5 @@
-"""The import, start to end: discover languages, read SUMMARY.md, parse and convert every page, then
-write everything at once.
+"""The import, start to end: read the repository, discover languages, read SUMMARY.md, parse and
+convert every page, then write everything at once (pages, media, navs and OUT/mkdocs.yml).
 
 Pages are rendered twice: first as-is to learn the heading ids of every converted page, then with
 links rewritten (an anchor in one page can point at a heading of any other page).

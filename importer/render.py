@@ -12,6 +12,8 @@
 - columns     → Material's `<div class="grid" markdown>`, one `<div markdown>` per column
 - updates     → one section per update: its heading (or its date as `##`), then its date
 - prompt      → `!!! example ""` admonition
+- swagger (GitBook's older API block) → `METHOD url` and summary, its parameters as a list, its
+                responses headed by their status
 - openapi, openapi-operation → a link to the operation (`METHOD /path`), or, for this project's own
                 spec (`--spec-name`), the `operation` macro (openapi_ops.py)
 - if, include, unknown blocks → their content (the parser warned about if and unknown blocks)
@@ -169,6 +171,8 @@ def _render_block(block: Block, rw: Rewriter, previous: Block | None) -> list[st
         return ['!!! example ""', "", *_body(block.children, rw)]
     if name in ("openapi", "openapi-operation"):
         return [_operation_line(block, rw)]
+    if name.startswith("swagger"):
+        return _render_swagger(block, rw)
     if name in ("step", "column", "tab"):  # a part outside its container: its content
         return _render(block.children, rw)
     raise AssertionError(f"the parser let through an unknown block {name!r}")
@@ -196,6 +200,23 @@ def _render_update(block: Block, rw: Rewriter) -> list[str]:
     if first is not None and _ATX.match(body[first]):
         return [*body[: first + 1], "", f"*{date}*", *body[first + 1 :]]
     return [f"## {date}", "", *body]
+
+
+def _render_swagger(block: Block, rw: Rewriter) -> list[str]:
+    """GitBook's older API blocks: the operation line, then its parts as text, a list and labels."""
+    attrs, body = block.attrs, _trimmed(_render(block.children, rw))
+    if block.name == "swagger":
+        operation = " ".join(filter(None, [attrs.get("method", "").upper(), attrs.get("baseUrl", "") + attrs.get("path", "")]))
+        head = " ".join(filter(None, [f"`{operation}`" if operation else "", attrs.get("summary", "")]))
+        return [head, "", *body]
+    if block.name == "swagger-parameter":
+        facts = ", ".join(filter(None, [attrs.get("in"), attrs.get("type"), "required" if attrs.get("required") == "true" else ""]))
+        first, *rest = body or [""]
+        return [f"* `{attrs.get('name', '')}` ({facts}): {first}".rstrip(), *[INDENT + ln if ln else ln for ln in rest]]
+    if block.name == "swagger-response":
+        label = " ".join(filter(None, [f"**{attrs.get('status', '')}**", attrs.get("description", "")]))
+        return [label, "", *body]
+    return body  # swagger-description
 
 
 def _render_steps(block: Block, rw: Rewriter) -> list[str]:

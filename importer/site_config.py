@@ -16,6 +16,8 @@ from typing import Any
 import yaml
 from mkdocs.utils import yaml_load
 
+from importer.languages import material_language
+
 PROJECT = Path(__file__).resolve().parent.parent
 PROJECT_CONFIG = PROJECT / "mkdocs.yml"
 DOCS = "docs"
@@ -37,6 +39,9 @@ def _languages(project_languages: list[dict[str, Any]], navs: list[tuple[str, li
         language = {k: v for k, v in known.get(code, {"locale": code, "name": code}).items() if k not in _PROJECT_ONLY}
         language["default"] = code == default
         language["build"] = True
+        theme_language = material_language(code) or "en"
+        if theme_language != code:  # i18n would give the theme `zh-CN`, which Material does not have
+            language["theme"] = {"language": theme_language}
         if code != default:
             language["nav"] = dict(navs)[code]
         languages.append(language)
@@ -63,7 +68,7 @@ def site_config(navs: list[tuple[str, list[Any]]], site_name: str) -> dict[str, 
         "site_description": "",
         "docs_dir": DOCS,
         "site_dir": "site",
-        "theme": {"custom_dir": str(PROJECT / project["theme"]["custom_dir"]), "language": default},
+        "theme": {"custom_dir": str(PROJECT / project["theme"]["custom_dir"]), "language": material_language(default) or "en"},
         "hooks": [str(PROJECT / hook) for hook in project.get("hooks", [])],
         "watch": [],
         "exclude_docs": "",

@@ -24,6 +24,7 @@ from urllib.parse import unquote
 import yaml
 
 from importer.diagnostics import Report
+from importer.languages import material_language
 
 SUMMARY = "SUMMARY.md"
 README = "README.md"
@@ -132,11 +133,16 @@ def discover(repo: Repository, lang_map: dict[str, str] | None, default_lang: st
     summary = repo.summary
     root_summary = content / summary
     folders = sorted(p for p in content.iterdir() if p.is_dir() and (p / summary).is_file())
-    by_language = [p for p in folders if _LANG_CODE.fullmatch(p.name)]
-    if lang_map is None and root_summary.is_file() and (not folders or len(by_language) != len(folders)):
+    spaces = [p.name for p in folders if material_language(p.name) is None]
+    if lang_map is None and root_summary.is_file() and (not folders or spaces):
         return [Language(_check_code(default_lang), content, _prefix(repo.content))]
     if not folders and not lang_map:
         raise UsageError(f"{content}: no {summary}, and no language folders with one")
+    if lang_map is None and spaces:
+        raise UsageError(
+            f"{content}: {', '.join(spaces)} hold their own {summary} but are not language folders: import "
+            f"one space at a time (SRC={content / spaces[0]}), or name the languages with --lang-map"
+        )
     if root_summary.is_file():
         report.note(root_summary, None, f"ignored: the language folders' own {summary} files are imported instead")
     if lang_map is None:

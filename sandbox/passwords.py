@@ -112,4 +112,5 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
             matched = HASHER.verify(stored_hash or _DUMMY_HASH, normalize(password))
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
-    return matched and stored_hash is not None
+    # A missing (or empty) hash only burned time: it never matches, not even the dummy's password.
+    return matched and bool(stored_hash)

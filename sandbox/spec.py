@@ -27,6 +27,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 
 from . import errors, jsonbody
 from .errors import ApiError
+from .explain import plain
 from .formats import schema_validators_factory
 
 log = logging.getLogger("sandbox")
@@ -346,8 +347,10 @@ class Spec:
             code = str(issues[0].code)
         else:
             code = errors.INVALID_REQUEST
-        first = next((i for i in issues if (i.code or errors.INVALID_REQUEST) == code), issues[0])
-        return ApiError(code, f"{self.errors[code].message}: {first.why}")
+        # every problem, in plain words (sandbox/explain.py), the ones of the answered code first
+        whys = [i.why for i in issues if (i.code or errors.INVALID_REQUEST) == code]
+        whys += [i.why for i in issues if i.why not in whys]
+        return ApiError(code, f"{self.errors[code].message}: {'; '.join(dict.fromkeys(whys))}.")
 
     def _parameter_code(self, op: Operation, name: str, location: str) -> str | None:
         for param in self._parameters(op):
@@ -463,8 +466,4 @@ def _invalid_code(err: Any) -> str | None:
 
 
 def _explain(err: Any) -> str:
-    path = ".".join(str(p) for p in err.absolute_path)
-    message = str(err.message)
-    if len(message) > 200:
-        message = message[:200] + "..."
-    return f"{path}: {message}" if path else message
+    return plain(err)

@@ -4,8 +4,10 @@
   build against plain Material builds of the same pages in both languages, the `make serve` reload
   after a page edit and after a spec edit, and the build at 10x the pages.
 - Page weight: for a few pages, the HTML plus every script and stylesheet it loads at start, raw
-  and gzipped (fonts and lazily loaded assets like mermaid are listed separately).
+  and gzipped.
 - Console: console.js + console.css gzipped, against its 12 KB budget.
+- Lighthouse (mobile) on six pages against a plain Material build of the same Korean pages:
+  scripts/bench_lighthouse.py (LIGHTHOUSE_RUNS=0 skips it). Exits 1 when a page misses its budget.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 import bench_build
+import bench_lighthouse
 import bench_sandbox
 from bench_search import rows as search_rows
 
@@ -63,11 +66,6 @@ def main() -> int:
                 if (site / prefix / page / "index.html").is_file():
                     raw, packed = page_weight(site, prefix + page)
                     rows.append((f"page weight: /{prefix}{page}", f"{kb(raw)} ({kb(packed)} gzipped)"))
-        mermaid = site / "assets" / "vendor" / "mermaid" / "mermaid.min.js"
-        if mermaid.is_file():
-            rows.append(
-                ("lazy: mermaid (pages with a diagram only)", f"{kb(gz(mermaid.read_bytes()))} gzipped")
-            )
         console = [site / "assets" / "console" / name for name in ("console.js", "console.css")]
         if all(path.is_file() for path in console):
             size = sum(gz(path.read_bytes()) for path in console)
@@ -78,13 +76,20 @@ def main() -> int:
         loader = site / "assets" / "console" / "loader.js"
         if loader.is_file():
             rows.append(("console loader on every page, gzipped", f"{gz(loader.read_bytes())} B"))
+        lighthouse: tuple[str, bool] = ("", True)
+        if bench_lighthouse.RUNS:
+            plain_site = tmp / "plain-site-ko"
+            bench_build.build_seconds(bench_build.plain_material_config(tmp, "ko"), plain_site, runs=1)
+            lighthouse = bench_lighthouse.table(site, plain_site)
     width = max(len(name) for name, _ in rows)
     print(f"{'measure'.ljust(width)} | value")
     print(f"{'-' * width}-|-{'-' * 28}")
     for name, value in rows:
         print(f"{name.ljust(width)} | {value}")
+    print(f"\n{lighthouse[0]}" if lighthouse[0] else "")
     print()
-    return bench_sandbox.main([])  # the sandbox's throughput, latency and memory
+    sandbox_status = bench_sandbox.main([])  # the sandbox's throughput, latency and memory
+    return 0 if lighthouse[1] and sandbox_status == 0 else 1
 
 
 if __name__ == "__main__":

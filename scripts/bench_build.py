@@ -74,7 +74,7 @@ def plain_material_config(tmp: Path, lang: str) -> Path:
     config = {
         "site_name": "plain",
         "docs_dir": str(docs),
-        "theme": {"name": "material", "language": lang},
+        "theme": {"name": "material", "language": lang, "font": False},  # no Google Fonts (offline, fair)
         "plugins": ["search"],
         "exclude_docs": "STYLE.md\n",
         "markdown_extensions": [

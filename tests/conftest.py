@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# Optional fixtures beside the clone (never needed to build, run or pass). CI checks it out there.
+SHARED = ROOT.parent / "shared"
 # Debian's chromium (what CI installs); CHROMIUM_PATH points elsewhere; without either, Playwright's own.
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or (str(DEBIAN_CHROMIUM) if DEBIAN_CHROMIUM.exists() else None)
@@ -34,6 +36,44 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
+def needs_shared(relative: str) -> pytest.MarkDecorator:
+    """Mark a test (or a module, as `pytestmark`) that reads `../shared/<relative>`.
+
+    Absent, the test skips on a laptop but fails in CI (`CI=true`), where ../shared is expected."""
+    return pytest.mark.needs_shared(relative)
+
+
+def require_shared(relative: str) -> Path:
+    """`../shared/<relative>` for a fixture that needs it: skips without it, fails under CI=true."""
+    path = SHARED / relative
+    if not path.exists():
+        shown = f"../shared/{relative}"
+        if in_ci():
+            pytest.fail(f"{shown} is missing, and CI=true expects ../shared beside the clone", pytrace=False)
+        pytest.skip(f"{shown} is not here (optional fixtures)")
+    return path
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for mark in item.iter_markers("needs_shared"):
+        require_shared(mark.args[0])
+
+
+def stop_process(proc: subprocess.Popen, timeout: float = 10.0) -> None:
+    """Stop a server a test started, and reap it: terminate, and kill if it does not go in time.
+    A process left behind would fail some later test through a ResourceWarning."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def free_port() -> int:
@@ -174,12 +214,7 @@ def run_sandbox(
             raise RuntimeError(f"{error}\n{log_path.read_text()}") from error
         yield Sandbox(f"http://127.0.0.1:{port}", SANDBOX_KEY, db_path, jwt_secret, proc)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)
         log.close()
 
 

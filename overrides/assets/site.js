@@ -2,36 +2,6 @@
 (function () {
   "use strict";
 
-  var assets = new URL(".", document.currentScript.src);
-
-  // ---- Mermaid, self-hosted and lazy -------------------------------------------------------
-  // Material renders `pre.mermaid` blocks with the global `mermaid` and downloads it from a CDN
-  // when that global is missing. This stand-in keeps Material's rendering (and its theming) but
-  // fetches our own copy, and only the first time a page actually contains a diagram.
-  var mermaidConfig = null;
-  var mermaidReady = null;
-  function loadMermaid() {
-    if (!mermaidReady) {
-      mermaidReady = new Promise(function (resolve, reject) {
-        var script = document.createElement("script");
-        script.src = new URL("vendor/mermaid/mermaid.min.js", assets).href;
-        script.onload = function () {
-          window.mermaid.initialize(mermaidConfig || { startOnLoad: false });
-          resolve(window.mermaid);
-        };
-        script.onerror = function () { reject(new Error("could not load " + script.src)); };
-        document.head.appendChild(script);
-      });
-    }
-    return mermaidReady;
-  }
-  window.mermaid = {
-    initialize: function (config) { mermaidConfig = config; },
-    render: function (id, text) {
-      return loadMermaid().then(function (real) { return real.render(id, text); });
-    },
-  };
-
   // ---- Language switcher that survives instant navigation ----------------------------------
   // The header (and its switcher) is not replaced by instant navigation; the content is. The
   // content carries this page's alternates (overrides/main.html), so re-point the switcher after
@@ -45,9 +15,13 @@
   }
   function repointSwitcher() {
     var links = alternates();
+    var current = document.documentElement.lang;
     document.querySelectorAll(".md-select__link[hreflang]").forEach(function (a) {
       var target = links[a.getAttribute("hreflang")];
       if (target) a.href = target;
+      // the reader's language is marked (and announced) in the menu
+      if (a.getAttribute("hreflang") === current) a.setAttribute("aria-current", "true");
+      else a.removeAttribute("aria-current");
     });
   }
   document.addEventListener("click", function (event) {
@@ -57,7 +31,8 @@
     if (!target) return;
     event.preventDefault();
     event.stopImmediatePropagation();
-    location.assign(target);
+    // same section in the other language: headings carry the same English anchors in both
+    location.assign(target + location.hash);
   }, true);
 
   // ---- Accessibility fixes for Material's markup ------------------------------------------
@@ -88,11 +63,31 @@
       nav.setAttribute("role", "none");
     });
   }
-  new MutationObserver(codeToolbars).observe(document.documentElement, { childList: true, subtree: true });
-  // Wide tables scroll sideways; keyboard users must be able to focus them to scroll.
-  function focusableScrollers() {
-    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
+  // One scan per frame at most: mounting a page fires thousands of mutations, and a scan per
+  // mutation batch was a long task on phones.
+  var toolbarsQueued = false;
+  new MutationObserver(function () {
+    if (toolbarsQueued) return;
+    toolbarsQueued = true;
+    requestAnimationFrame(function () {
+      toolbarsQueued = false;
+      codeToolbars();
+    });
+  }).observe(document.documentElement, { childList: true, subtree: true });
+  // Wide tables scroll sideways; keyboard users must be able to focus them to scroll. Measured by a
+  // ResizeObserver, after layout: reading scrollWidth while the page mounts forced a layout of the
+  // whole page inside a script task (a long task on phones). It also follows a rotated phone.
+  var scrollers = new ResizeObserver(function (entries) {
+    entries.forEach(function (entry) {
+      var wrap = entry.target;
       if (wrap.scrollWidth > wrap.clientWidth) wrap.tabIndex = 0;
+      else wrap.removeAttribute("tabindex");
+    });
+  });
+  function focusableScrollers() {
+    scrollers.disconnect(); // the previous page's tables are gone after an instant navigation
+    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
+      scrollers.observe(wrap);
     });
   }
 

@@ -307,6 +307,9 @@ def test_links_that_cannot_be_followed_keep_their_text_and_are_reported_with_the
         [bad anchor](#nowhere)
         [gitbook broken](broken-reference)
         [new broken](/broken/pages/AbCdEf)
+        [by reference][gone]
+
+        [gone]: gone.md
         """)
     conv = convert(page, {"SUMMARY.md": "* [Page](page.md)\n", "unlisted.md": "# Unlisted\n"})
     assert conv.text == md("""
@@ -318,6 +321,9 @@ def test_links_that_cannot_be_followed_keep_their_text_and_are_reported_with_the
         bad anchor
         gitbook broken
         new broken
+        [by reference][gone]
+
+        [gone]: #
         """)
     found = [(d.line, d.kind, d.target) for d in conv.result.warnings]
     assert found == [
@@ -327,6 +333,7 @@ def test_links_that_cannot_be_followed_keep_their_text_and_are_reported_with_the
         (6, "anchor", "#nowhere"),
         (7, "broken-link", "broken-reference"),
         (8, "broken-link", "/broken/pages/AbCdEf"),
+        (11, "broken-link", "gone.md"),
     ]
     assert "'unlisted.md' is not part of this import" in conv.result.warnings[2].message
     assert all(str(d).startswith(f"{conv.src / 'page.md'}:{d.line}: warning: ") for d in conv.result.warnings)
@@ -505,3 +512,25 @@ def test_gitbook_heading_anchor_becomes_an_attr_list_id_that_links_use(convert):
     assert conv.text == "## 토큰 갱신 { #refresh-token }\n\n[위로](#refresh-token) [다른 페이지에서](other.md#refresh)\n"
     assert conv.result.warnings == []
     assert conv.page("other.md") == "# O\n\n## Refresh { #refresh }\n"
+
+
+def test_gitbook_yaml_names_the_content_root_the_readme_and_the_summary(tmp_path):
+    src = tmp_path / "repo"
+    write_space(
+        src,
+        {
+            ".gitbook.yaml": "root: ./content/\nstructure:\n  readme: intro.md\n  summary: toc.md\n",
+            "SUMMARY.md": "* [Not this one](elsewhere.md)\n",
+            "content/toc.md": "# Contents\n\n* [Guide](guide.md)\n* [Intro](intro.md)\n",
+            "content/intro.md": "# Intro\n\nSee the [guide](guide.md) and the [logo](/assets/logo.png).\n",
+            "content/guide.md": "# Guide\n\nBack to the [intro](intro.md).\n",
+            "content/assets/logo.png": b"\x89PNG",
+        },
+    )
+    result = import_space(src, tmp_path / "out")
+    assert result.outputs == {src / "content" / "guide.md": "ko/guide.md", src / "content" / "intro.md": "ko/index.md"}
+    assert (tmp_path / "out" / "docs" / "ko" / "index.md").read_text(encoding="utf-8") == (
+        "# Intro\n\nSee the [guide](guide.md) and the [logo](media/logo.png).\n"
+    )
+    assert (tmp_path / "out" / "docs" / "ko" / "guide.md").read_text(encoding="utf-8").endswith("[intro](index.md).\n")
+    assert result.warnings == []

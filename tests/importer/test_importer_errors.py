@@ -71,7 +71,7 @@ def test_bad_page_fails_with_file_line_and_writes_nothing(tmp_path, page, line, 
 
 
 DEGRADED_PAGES = {
-    "unknown tag": ('# T\n\n{% swagger src="api.yaml" path="/x" method="get" %}\n', 3, "unknown GitBook block {% swagger %}: dropped the tag", "# T\n"),
+    "unknown tag": ('# T\n\n{% api-widget src="api.yaml" path="/x" method="get" %}\n', 3, "unknown GitBook block {% api-widget %}: dropped the tag", "# T\n"),
     "unknown block keeps its content": (
         '{% include-me x="1" %}\ninner **text**\n{% endinclude-me %}\n', 1, "kept its content", "inner **text**\n"
     ),
@@ -152,7 +152,7 @@ def test_malformed_fixture_on_the_command_line_leaves_out_untouched(tmp_path):
     assert proc.returncode == 1, proc.stderr
     page = src / "ko" / "guide" / "broken.md"
     assert f"{page}:7: error: {{% hint %}} is never closed (missing {{% endhint %}})" in proc.stderr
-    assert f"{page}:13: warning: unknown GitBook block {{% swagger %}}: dropped the tag" in proc.stderr
+    assert f"{page}:13: warning: unknown GitBook block {{% api-widget %}}: dropped the tag" in proc.stderr
     assert f"{src / 'en' / 'README.md'}:5: warning: missing file '.gitbook/assets/missing.png'" in proc.stderr
     assert f"import failed: 1 error(s), 2 warning(s); {out} was not changed" in proc.stderr
     assert snapshot(out) == before
@@ -180,6 +180,7 @@ def test_strict_turns_warnings_into_a_failure(tmp_path):
         (["{multi}", "{out}", "--lang-map", "ko=ko,jp=ja"], "--lang-map names it, but it has no SUMMARY.md"),
         (["{multi}", "{out}", "--lang-map", "ko=ko,en=ko"], "two source folders map to the same language"),
         (["{plain}", "{out}"], "no SUMMARY.md, and no language folders with one"),
+        (["{spaces}", "{out}"], "help hold their own SUMMARY.md but are not language folders: import one space"),
     ],
 )
 def test_usage_errors_exit_2_and_touch_nothing(tmp_path, args, message):
@@ -187,6 +188,7 @@ def test_usage_errors_exit_2_and_touch_nothing(tmp_path, args, message):
         "missing": tmp_path / "missing",
         "space": write_space(tmp_path / "space", {"page.md": "# P\n"}),
         "multi": _multi(tmp_path / "multi"),
+        "spaces": write_space(tmp_path / "spaces" / "help", {"page.md": "# Help\n"}).parent,
         "plain": tmp_path / "plain",
         "full": tmp_path / "full",
         "out": tmp_path / "out",

@@ -20,11 +20,11 @@ from pathlib import Path
 import pytest
 
 from importer import ImportResult, import_space
-from tests.conftest import ROOT
+from tests.conftest import SHARED, require_shared
 from tests.importer.conftest import FIXTURES, run_cli, write_space
 from tests.importer.site_build import Build, build, built_path, local_links
 
-BKEND_DOCS = ROOT.parent / "shared" / "corpora" / "bkend-docs"
+BKEND_DOCS = SHARED / "corpora" / "bkend-docs"
 _NAV_LINK = re.compile(r'<a href="([^"]*)" class="md-nav__link')
 
 
@@ -105,6 +105,10 @@ def test_stepper_columns_updates_prompt_and_openapi_in_the_built_page(repo_site)
     assert '<a href="https://weather.example.com/openapi.yaml"><code>GET /forecast</code></a>' in page
     assert "<code>POST /alerts</code>" in page
     assert "프로 요금제 사용자에게만" in page and "알 수 없는 블록 안의 글도" in page
+    # GitBook's older swagger block: the operation, its parameters as a list, the response's status
+    assert "<p><code>GET https://weather.example.com/cities</code> 도시 목록</p>" in page
+    assert re.search(r"<li>\s*<p><code>limit</code> \(query, integer, required\): 돌려받을 개수</p>", page)
+    assert "<p><strong>200: OK</strong> 도시 목록</p>" in page
 
 
 def test_cards_and_raw_html_tables_link_and_show_images(repo_site):
@@ -133,6 +137,8 @@ def test_figures_pictures_emoji_and_downloads(repo_site):
 def test_includes_put_the_reusable_content_in_the_page(repo_site):
     page = repo_site.html("ko/group/detail.md")
     assert re.search(r'<div class="admonition info">\s*<p>온도는 섭씨', page)
+    # a link written relative to the include file works from the page that includes it
+    assert '단위를 바꾸는 방법은 <a href="./#options">옵션</a>에' in page
     [missing] = [d for d in repo_site.result.warnings if d.kind == "include"]
     assert (missing.path.name, missing.line) == ("detail.md", 9)
 
@@ -170,8 +176,7 @@ def test_repo_url_turns_links_outside_the_import_into_web_links(tmp_path):
 
 @pytest.fixture(scope="module")
 def bkend(tmp_path_factory: pytest.TempPathFactory) -> Imported:
-    if not BKEND_DOCS.is_dir():
-        pytest.skip("../shared/corpora/bkend-docs is not here (optional fixture)")
+    require_shared("corpora/bkend-docs")
     work = tmp_path_factory.mktemp("bkend-docs")
     started = time.perf_counter()
     proc = run_cli(BKEND_DOCS, work / "out", "-q")
@@ -228,3 +233,21 @@ def test_openapi_blocks_of_our_spec_become_operation_macros_that_build(tmp_path)
     assert run.returncode == 0 and run.warnings == [], run.log
     built = _article((out / "site" / "index.html").read_text(encoding="utf-8"))
     assert 'id="emailsignup"' in built and "/v1/auth/email/signup" in built
+
+
+def test_a_language_this_project_does_not_have_builds_as_the_default(tmp_path):
+    repo = tmp_path / "repo"
+    write_space(
+        repo / "zh-CN",
+        {
+            "SUMMARY.md": "# 目录\n\n* [首页](README.md)\n* [指南](guide.md)\n",
+            "README.md": "# 首页\n\n请看[指南](guide.md#安装)。\n",
+            "guide.md": '# 指南\n\n## 安装\n\n{% hint style="info" %}\n提示\n{% endhint %}\n',
+        },
+    )
+    result = import_space(repo, tmp_path / "out")
+    assert result.languages == ["zh-CN"] and result.warnings == []
+    run = build(tmp_path / "out", cwd=tmp_path)
+    assert run.returncode == 0 and run.warnings == [], run.log
+    home = (tmp_path / "out" / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh"' in home  # Material's name for the language and '<a href="guide/#安装">指南</a>' in _article(home)

@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 
 from importer import import_space
-from tests.conftest import ROOT
+from tests.conftest import SHARED, needs_shared
 from tests.importer.conftest import run_cli, snapshot
 from tests.importer.outline import gitbook_outline, html_outline
 from tests.importer.site_build import build, built_path
 
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = SHARED / "seeds"
 
-pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not here (optional fixtures)")
+pytestmark = needs_shared("seeds")
 
 HOME = {"ko": "# 가져온 문서\n\n원래 GitBook 페이지를 옮겨 온 예입니다.\n", "en": "# Imported pages\n\nPages moved over from GitBook.\n"}
 

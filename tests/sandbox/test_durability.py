@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from sandbox.store import SCHEMA_VERSION, Store
-from tests.conftest import ROOT, SANDBOX_KEY, free_port, run_sandbox, wait_for_port
+from tests.conftest import ROOT, SANDBOX_KEY, free_port, run_sandbox, stop_process, wait_for_port
 from tests.sandbox.conftest import PASSWORD, unique_email
 
 RELAXED = {"SANDBOX_RATE_LIMITS": "off"}
@@ -47,8 +47,7 @@ def test_command_line_prints_url_and_key_and_keeps_tokens_across_restarts(tmp_pa
         return proc
 
     def stop(proc: subprocess.Popen) -> None:
-        proc.terminate()
-        proc.wait(timeout=10)
+        stop_process(proc)
         assert proc.stdout is not None
         proc.stdout.close()
 

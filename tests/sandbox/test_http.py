@@ -228,5 +228,5 @@ def test_response_check_catches_drift(spec: Spec) -> None:
     # Each drift is reported as itself: the body's two schema errors, the undocumented status.
     [body_problem] = spec.check_response(op, status=200, data=b'{"status":"fine"}', **kwargs)
     assert body_problem.startswith("InvalidData: ")
-    assert body_problem.endswith(": 'version' is a required property; status: 'ok' was expected")
+    assert body_problem.endswith(": `version` is required; `status` must be `ok`")
     assert spec.check_response(op, status=418, data=b"{}", **kwargs) == ["Unknown response http status: 418"]

@@ -9,12 +9,6 @@ import pytest
 
 from tests.conftest import ROOT
 
-# Material renders diagrams into a *closed* shadow root; tests open it to look inside.
-OPEN_SHADOW_ROOTS = (
-    "const attach = Element.prototype.attachShadow;"
-    "Element.prototype.attachShadow = function (o) { return attach.call(this, {...o, mode: 'open'}); };"
-)
-
 
 def _pages(site: Path) -> list[Path]:
     return sorted(p for p in site.rglob("index.html") if "assets" not in p.parts)
@@ -26,12 +20,12 @@ def _url(site: Path, page: Path, base: str) -> str:
 
 
 def _ko_page(site: Path, with_diagram: bool) -> Path:
-    """A Korean content page (not the home page) with or without a mermaid diagram."""
+    """A Korean content page (not the home page) with or without a diagram (SVG drawn at build time)."""
     for page in _pages(site):
         rel = page.relative_to(site).parts
         if rel[0] == "en" or len(rel) < 3:
             continue
-        if ('class="mermaid"' in page.read_text(encoding="utf-8")) == with_diagram:
+        if ('class="bk-diagram"' in page.read_text(encoding="utf-8")) == with_diagram:
             return page
     raise AssertionError(f"no Korean page {'with' if with_diagram else 'without'} a mermaid diagram")
 
@@ -114,54 +108,6 @@ def test_switcher_keeps_the_page_also_after_instant_navigation(page, site_url: s
     page.evaluate("document.querySelector('.md-select__link[hreflang=ko]').click()")
     page.wait_for_url(target_url)
     assert page.evaluate("document.documentElement.lang") == "ko"
-
-
-@pytest.mark.browser
-def test_diagram_renders_from_loopback_only(browser, site_url: str, built_site: Path) -> None:
-    context = browser.new_context()
-    context.add_init_script(OPEN_SHADOW_ROOTS)
-    page = context.new_page()
-    requests: list[str] = []
-    page.on("request", lambda request: requests.append(request.url))
-    try:
-        page.goto(_url(built_site, _ko_page(built_site, with_diagram=True), site_url))
-        page.wait_for_selector("div.mermaid svg", timeout=15_000)
-        page.wait_for_load_state("networkidle")
-    finally:
-        context.close()
-    assert requests and all(url.startswith(site_url) for url in requests), [
-        u for u in requests if not u.startswith(site_url)
-    ]
-    assert any("mermaid" in url for url in requests)
-
-
-@pytest.mark.browser
-def test_page_without_diagram_loads_no_mermaid(page, site_url: str, built_site: Path) -> None:
-    requests: list[str] = []
-    page.on("request", lambda request: requests.append(request.url))
-    page.goto(_url(built_site, _ko_page(built_site, with_diagram=False), site_url))
-    page.wait_for_load_state("networkidle")
-    assert all(url.startswith(site_url) for url in requests)
-    assert not [url for url in requests if "mermaid" in url]
-
-
-@pytest.mark.browser
-def test_instant_navigation_to_a_diagram_uses_the_local_copy(browser, site_url: str, built_site: Path):
-    context = browser.new_context()
-    context.add_init_script(OPEN_SHADOW_ROOTS)
-    page = context.new_page()
-    requests: list[str] = []
-    page.on("request", lambda request: requests.append(request.url))
-    try:
-        page.goto(_url(built_site, _ko_page(built_site, with_diagram=False), site_url))
-        page.evaluate("window.__sameDocument = true")
-        target = _url(built_site, _ko_page(built_site, with_diagram=True), site_url).removeprefix(site_url)
-        page.locator(f'nav.md-nav a[href$="{target}"]').first.click()
-        page.wait_for_selector("div.mermaid svg", timeout=15_000)
-        assert page.evaluate("window.__sameDocument") is True
-    finally:
-        context.close()
-    assert all(url.startswith(site_url) for url in requests)
 
 
 @pytest.mark.browser
