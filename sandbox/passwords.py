@@ -13,8 +13,9 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1, hash_len=32, salt_len=16, type=Type.ID)
 
-# argon2 takes 19 MiB per hash: bound how many run at once (memory, and a cheap DoS otherwise).
-_HASH_SLOTS = threading.BoundedSemaphore(4)
+# argon2 takes 19 MiB per hash and a core for ~25 ms: two at once keep a small server's memory under
+# 150 MiB under load (more would only queue for the same cores) and bound a cheap DoS.
+_HASH_SLOTS = threading.BoundedSemaphore(2)
 
 # Verified when the account does not exist, so an unknown e-mail costs as much as a wrong password.
 _DUMMY_HASH = HASHER.hash("not-a-real-password-just-burning-time")

@@ -64,3 +64,22 @@ def test_401s_carry_a_bearer_challenge(proc: Api) -> None:
     assert r.status_code == 401 and r.headers["www-authenticate"].startswith("Bearer")
     r = proc.get("/v1/auth/me", token="not.a.jwt")
     assert r.status_code == 401 and 'error="invalid_token"' in r.headers["www-authenticate"]
+
+
+def test_reset_and_magic_link_requests_take_as_long_for_unknown_addresses(proc: Api) -> None:
+    known = proc.signup().email
+
+    def median_ms(path: str, body: dict) -> float:
+        times = []
+        for _ in range(7):
+            r = proc.post(path, json=body)
+            assert r.status_code == 200
+            times.append(r.elapsed.total_seconds() * 1000)
+        return sorted(times)[3]
+
+    for path, extra in (("/v1/auth/password/reset/request", {}),
+                        ("/v1/auth/email/signin", {"method": "magiclink", "callbackUrl": "http://localhost:3000/cb"})):
+        mailed = median_ms(path, {"email": known, **extra})
+        nobody = median_ms(path, {"email": unique_email("nobody"), **extra})
+        assert nobody >= 100 and mailed >= 100  # both wait for the floor
+        assert abs(mailed - nobody) < 25, (path, mailed, nobody)
