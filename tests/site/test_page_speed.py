@@ -1,0 +1,148 @@
+"""Page speed: the structural budgets behind `make bench`'s Lighthouse figures, and the bench itself.
+
+Timings are measured by `make bench` (scripts/bench_lighthouse.py), not asserted here: on a shared
+machine they are noise. What is asserted is what makes them: nothing render-blocking or downloaded
+that a page does not need, and a bench that runs end to end.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.request
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from tests.conftest import ROOT
+
+# What every page loads before it is interactive: Material's bundle, site.js and the console loader.
+START_SCRIPTS = {"bundle", "site.js", "loader.js"}
+START_STYLES = {"main", "palette", "site.css"}
+# HTML + start CSS + start JS, gzipped, for a page with a console and diagrams; the stock Material
+# page is about 65 KB (its HTML, CSS and bundle).
+START_BUDGET = 110 * 1024
+
+
+def _pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("index.html") if p.parent.relative_to(site).parts[:1] != ("assets",))
+
+
+def _head(page: Path) -> str:
+    html = page.read_text(encoding="utf-8")
+    return html[: html.index("</head>")]
+
+
+def _name(ref: str) -> str:
+    name = ref.split("?")[0].rsplit("/", 1)[-1]
+    return name.split(".")[0] if re.match(r"(bundle|main|palette)\.", name) else name
+
+
+@pytest.fixture(scope="module")
+def scripts(monkeypatch_module: pytest.MonkeyPatch) -> dict[str, ModuleType]:
+    monkeypatch_module.syspath_prepend(str(ROOT / "scripts"))
+    import bench
+    import bench_lighthouse
+
+    return {"bench": bench, "lighthouse": bench_lighthouse}
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as mp:
+        yield mp
+
+
+def test_no_web_font_is_published_or_requested(built_site: Path) -> None:
+    assert not [p for p in built_site.rglob("*") if p.suffix in {".woff", ".woff2", ".ttf", ".otf"}]
+    for css in built_site.rglob("*.css"):
+        assert "@font-face" not in css.read_text(encoding="utf-8"), css
+
+
+def test_head_loads_only_what_the_page_needs(built_site: Path) -> None:
+    for page in _pages(built_site):
+        head = _head(page)
+        links = [tag for tag in re.findall(r"<link\b[^>]*>", head) if 'rel="stylesheet"' in tag]
+        styles = {_name(re.search(r'href="([^"]+)"', tag).group(1)) for tag in links}
+        console = "data-operation=" in page.read_text(encoding="utf-8")
+        assert styles == START_STYLES | ({"console.css"} if console else set()), page
+        # Scripts in <head> would block the first paint; Material's and ours sit at the end of <body>.
+        assert not re.findall(r"<script[^>]+src=", head), page
+        body = page.read_text(encoding="utf-8")[len(head) :]
+        assert {_name(s) for s in re.findall(r'<script[^>]+src="([^"]+)"', body)} == START_SCRIPTS, page
+
+
+def test_start_weight_stays_within_budget(built_site: Path, scripts: dict[str, ModuleType]) -> None:
+    heaviest = max(
+        _pages(built_site), key=lambda p: scripts["bench"].page_weight(built_site, _rel(built_site, p))[1]
+    )
+    _, packed = scripts["bench"].page_weight(built_site, _rel(built_site, heaviest))
+    assert packed <= START_BUDGET, f"{heaviest}: {packed / 1024:.1f} KB gzipped at start"
+
+
+def _rel(site: Path, page: Path) -> str:
+    folder = page.parent.relative_to(site).as_posix()
+    return "" if folder == "." else folder + "/"
+
+
+def test_bench_server_compresses(built_site: Path, scripts: dict[str, ModuleType]) -> None:
+    with scripts["lighthouse"].serve_gzip(built_site) as url:
+        request = urllib.request.Request(url + "assets/site.css", headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request) as response:
+            assert response.headers["Content-Encoding"] == "gzip"
+        missing = urllib.request.Request(url + "no/such/page/")
+        with pytest.raises(urllib.error.HTTPError) as error:
+            urllib.request.urlopen(missing)
+        error.value.close()
+        assert error.value.code == 404 and "html" in error.value.headers["Content-Type"]
+
+
+def test_budget_verdict_names_what_breaks(scripts: dict[str, ModuleType]) -> None:
+    lh = scripts["lighthouse"]
+    good = lh.Result(
+        {"performance": 97, "accessibility": 100, "best-practices": 100, "seo": 100},
+        900,
+        1200,
+        0.0,
+        0,
+        100_000,
+        [],
+    )
+    plain = lh.Result(
+        {"performance": 99, "accessibility": 88, "best-practices": 100, "seo": 90},
+        900,
+        1200,
+        0.0,
+        0,
+        90_000,
+        [],
+    )
+    assert lh.failures(good, plain) == []
+    bad = lh.Result({**good.scores, "performance": 80, "seo": 92}, 900, 1200, 0.05, 0, 200_000, [])
+    assert lh.failures(bad, plain) == [
+        "performance 80 < 95",
+        "seo 92 < 100",
+        "CLS 0.050 > 0.02",
+        "bytes 2.22x plain > 1.3x",
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_lighthouse_bench_runs_against_plain_material(
+    built_site: Path, scripts: dict[str, ModuleType], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One page of the bench, one run each, end to end: plain build, gzip servers, Lighthouse, table."""
+    bench, lh = scripts["bench"], scripts["lighthouse"]
+    monkeypatch.setattr(bench, "RUNS", 1)
+    plain = tmp_path / "plain-site"
+    bench.build_seconds(bench.plain_material_config(tmp_path), plain)
+    monkeypatch.setattr(lh, "PAGES", [page for page in lh.PAGES if page[0] == "ko diagram"])
+    monkeypatch.setattr(lh, "RUNS", 1)
+    text, _ = lh.table(built_site, plain)
+    row = next(line for line in text.splitlines() if line.startswith("ko diagram"))
+    ours, theirs = row.split("|")[1:3]
+    assert len(ours.split()) == 6 and len(theirs.split()) == 6, row
+    # Scores that do not depend on timing: they hold on any machine.
+    a11y, _, seo = (int(n) for n in row.split("|")[3].split())
+    assert a11y == 100 and seo == 100, row
