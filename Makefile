@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test bench import lint assets browser lock clean
+.PHONY: serve test bench mutate import lint assets browser postgres lock clean
 
 # ---- set-up ---------------------------------------------------------------------------------
 $(VENV)/.installed: requirements.lock pyproject.toml
@@ -33,23 +33,36 @@ browser:
 	  echo "no /usr/bin/chromium: set CHROMIUM_PATH, or run '$(PY) -m playwright install chromium'"; \
 	fi
 
+# Debian's postgresql for the sandbox's PostgreSQL tests (they start their own throwaway cluster).
+postgres:
+	@if [ -n "$$PG_BINDIR" ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's postgresql for the sandbox's PostgreSQL tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null; \
+	else \
+	  echo "no PostgreSQL: its sandbox tests are skipped (install postgresql, or set PG_BINDIR)"; \
+	fi
+
 # ---- the commands ---------------------------------------------------------------------------
 serve: assets browser ## docs on http://127.0.0.1:8000 (live reload) + sandbox on http://127.0.0.1:8001
 	@scripts/serve.sh
 
-test: assets browser ## the whole test suite
+test: assets browser postgres ## the whole test suite
 	$(PY) -m pytest
 
-bench: assets browser ## build time, page weight, console size, Lighthouse against plain Material
+bench: assets browser ## build/reload times, page weight, console size, Lighthouse against plain Material; sandbox req/s, latency and memory
 	$(PY) scripts/bench.py
 
-import: $(VENV)/.installed ## make import SRC=<gitbook space> OUT=<folder> [ARGS="--lang-map ko=ko,en=en --force"]
-	@test -n "$(SRC)" -a -n "$(OUT)" || { echo "usage: make import SRC=<gitbook space> OUT=<folder>"; exit 2; }
+mutate: $(VENV)/.installed ## mutation testing of the sandbox's security paths (not part of `make test`)
+	$(PY) scripts/mutate.py $(ARGS)
+
+import: $(VENV)/.installed ## make import SRC=<gitbook repository> OUT=<folder> [ARGS="--repo-url URL --force"]; then mkdocs serve -f OUT/mkdocs.yml
+	@test -n "$(SRC)" -a -n "$(OUT)" || { echo "usage: make import SRC=<gitbook repository> OUT=<folder>"; exit 2; }
 	$(PY) -m importer "$(SRC)" "$(OUT)" $(ARGS)
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
-	$(PY) -m mypy sandbox macros importer
+	$(PY) -m mypy sandbox macros importer docs_search docs_mcp
 
 lock: ## re-pin the whole dependency tree after changing pyproject.toml
 	rm -rf /tmp/bkend-lock-venv && $(PYTHON) -m venv /tmp/bkend-lock-venv

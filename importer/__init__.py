@@ -1,8 +1,9 @@
 """GitBook → MkDocs Material importer.
 
-`python -m importer SRC OUT` reads a GitBook space (a folder with `SUMMARY.md`, or one folder per
-language, each with its own `SUMMARY.md`) and writes Material Markdown to `OUT/<lang>/`, the assets
-the pages use to `OUT/<lang>/media/`, and a nav fragment per language to `OUT/nav.<lang>.yml`.
+`python -m importer SRC OUT` reads a GitBook repository (`.gitbook.yaml`, one space with
+`SUMMARY.md` or one folder per language, each with its own `SUMMARY.md`) and writes Material
+Markdown to `OUT/docs/<lang>/`, the assets the pages use to `OUT/docs/<lang>/media/`, each language's
+nav to `OUT/nav.<lang>.yml`, and `OUT/mkdocs.yml`, which builds them on this project's theme.
 
 The library entry point is `import_space`; the command line lives in `importer.cli`.
 """

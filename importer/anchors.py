@@ -16,11 +16,13 @@ import re
 from urllib.parse import unquote
 
 import markdown
+from material.extensions.emoji import to_svg, twemoji
 from pymdownx.slugs import slugify
 
 from importer.mdscan import fenced_spans
 
 Heading = tuple[str, str]  # (text, id)
+_HTML_ID = re.compile(r'<a\s+(?:id|name)="([^"]+)"\s*/?>')
 
 
 _MARKDOWN: markdown.Markdown | None = None
@@ -30,13 +32,38 @@ def _markdown() -> markdown.Markdown:
     global _MARKDOWN
     if _MARKDOWN is None:
         _MARKDOWN = markdown.Markdown(
-            extensions=["toc", "admonition", "attr_list", "md_in_html", "pymdownx.details", "pymdownx.tabbed"],
+            extensions=[
+                "toc", "admonition", "attr_list", "md_in_html", "pymdownx.details", "pymdownx.tabbed", "pymdownx.emoji"
+            ],
             extension_configs={
                 "toc": {"slugify": slugify(case="lower")},
                 "pymdownx.tabbed": {"alternate_style": True},
+                # Icons and emoji in a heading are not part of its id: they must be read as MkDocs reads them.
+                "pymdownx.emoji": {"emoji_index": twemoji, "emoji_generator": to_svg},
             },
         )
     return _MARKDOWN.reset()
+
+
+_SETEXT = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
+_LINE_START = re.compile(r"^[ \t]*(?:(?:[*+-]|\d{1,9}[.)])[ \t]+)*")
+_STRUCTURE = ("#", "<", "!!!", "???", "===", ">")
+
+
+def _skeleton(lines: list[str]) -> list[str]:
+    """`lines` with the text of every line that cannot be (part of) a heading replaced by `x`: the block
+    structure, and so the headings and their ids, stays; the inline parsing of prose, most of the
+    work, goes."""
+    out = []
+    for i, line in enumerate(lines):
+        rest = line.lstrip()
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        if not rest or rest.startswith(_STRUCTURE) or _SETEXT.match(line) or _SETEXT.match(following):
+            out.append(line)
+        else:
+            start = _LINE_START.match(line)
+            out.append((start.group() if start else "") + "x")
+    return out
 
 
 def heading_ids(text: str) -> list[Heading]:
@@ -44,7 +71,7 @@ def heading_ids(text: str) -> list[Heading]:
     lines = text.split("\n")
     kept = [ln for is_fence, start, end in fenced_spans(lines) if not is_fence for ln in lines[start:end]]
     md = _markdown()
-    md.convert("\n".join(kept))
+    md.convert("\n".join(_skeleton(kept)))
     found: list[Heading] = []
 
     def walk(tokens: list[dict]) -> None:
@@ -53,6 +80,8 @@ def heading_ids(text: str) -> list[Heading]:
             walk(token["children"])
 
     walk(md.toc_tokens)
+    # Anchors written as HTML (`<a id="faq"></a>`) are link targets too.
+    found += [(anchor, anchor) for anchor in _HTML_ID.findall("\n".join(kept))]
     return found
 
 

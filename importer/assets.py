@@ -15,10 +15,16 @@ MEDIA = "media"
 _UNSAFE = re.compile(r"""[\s()\[\]<>{}#?%"'&|\\^`]+""")
 
 
+# MkDocs would build a downloaded Markdown file as a page: it is kept as text instead.
+_PAGE_SUFFIXES = {".md", ".markdown", ".mdown", ".mkdn", ".mkd"}
+
+
 def clean_name(name: str) -> str:
     path = PurePosixPath(name)
     stem = _UNSAFE.sub("-", path.stem).strip("-") or "file"
     suffix = _UNSAFE.sub("", path.suffix)
+    if suffix.lower() in _PAGE_SUFFIXES:
+        suffix += ".txt"
     return stem + suffix
 
 

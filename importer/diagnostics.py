@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,10 @@ class Report:
         self, path: Path, line: int | None, message: str, kind: str, target: str | None = None
     ) -> None:
         self.items.append(Diagnostic(path, line, message, "warning", kind, target))
+
+    def note(self, path: Path, line: int | None, message: str) -> None:
+        """Something the reader should know that is not a problem (not counted, not failed by --strict)."""
+        self.items.append(Diagnostic(path, line, message, "note", "note"))
 
     @property
     def errors(self) -> list[Diagnostic]:

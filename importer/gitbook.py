@@ -2,15 +2,19 @@
 
 GitBook's block syntax is a line-level pre-processor: `{% hint style="info" %}` ... `{% endhint %}`,
 `{% tabs %}{% tab title="cURL" %}`, `{% embed url="..." %}`, `{% code title="x" %}`,
-`{% content-ref url="..." %}`, `{% file src="..." %}`, and expandable blocks written as HTML
-`<details><summary>`. Tags are not read inside fenced code or inline code. A `{% word ... %}` that
-stands alone on a line but is not a GitBook tag is an error (it would otherwise reach the site as
-text or as a Jinja statement); one inside a sentence is just text, which the Jinja guard protects.
+`{% content-ref url="..." %}`, `{% file src="..." %}`, the newer `{% stepper %}`/`{% step %}`,
+`{% columns %}`/`{% column %}`, `{% updates %}`/`{% update %}`, `{% prompt %}`, `{% if %}`,
+`{% openapi %}`/`{% openapi-operation %}`, and expandable blocks written as HTML `<details><summary>`.
+Tags are not read inside fenced code or inline code. A `{% word ... %}` that stands alone on a line
+but is not a GitBook tag is a warning: with an end tag its content is kept, without one the tag line
+is dropped (it would otherwise reach the site as text or as a Jinja statement). One inside a sentence
+is just text, which the Jinja guard protects.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,12 +23,24 @@ from importer.lists import reindent_lists
 from importer.mdscan import MASK, closes, fence_opening, mask_code
 
 HINT_STYLES = {"info": "info", "success": "success", "warning": "warning", "danger": "danger"}
+# Material's own admonition types: a hint style that is one of them keeps it.
+MATERIAL_TYPES = {"note", "abstract", "info", "tip", "success", "question", "warning", "failure", "danger", "bug",
+                  "example", "quote"}
 
 # Tags that may be written without their end tag ({% embed url="..." %} alone, or with a caption and
 # {% endembed %}).
-OPTIONAL_END = {"embed", "file"}
-BLOCK_TAGS = {"hint", "tabs", "tab", "code", "content-ref"} | OPTIONAL_END
-KNOWN_TAGS = BLOCK_TAGS | {f"end{name}" for name in BLOCK_TAGS}
+OPTIONAL_END = {"embed", "file", "openapi", "openapi-operation"}
+BLOCK_TAGS = {
+    "hint", "tabs", "tab", "code", "content-ref", "stepper", "step", "columns", "column", "updates", "update",
+    "prompt", "if", "swagger", "swagger-description", "swagger-parameter", "swagger-response",
+} | OPTIONAL_END
+# Tags that only separate parts of a block: {% else %} in {% if %} (both branches are kept).
+SEPARATORS = {"else", "elif"}
+KNOWN_TAGS = BLOCK_TAGS | {f"end{name}" for name in BLOCK_TAGS} | SEPARATORS
+# Blocks written as HTML, which the tokenizer turns into the same open/close tokens.
+_KNOWN_BLOCKS = KNOWN_TAGS | {"details", "enddetails"}
+# Containers whose only content is their parts (text between two parts is an error).
+PARTS = {"tabs": "tab", "stepper": "step", "columns": "column", "updates": "update"}
 
 REQUIRED_ATTRS = {"hint": "style", "tab": "title", "embed": "url", "content-ref": "url", "file": "src"}
 
@@ -51,6 +67,7 @@ class Block:
     line: int
     indent: str = ""  # leading whitespace of the opening tag; the block is re-indented by it
     children: list[Text | Block] = field(default_factory=list)
+    unknown: bool = False  # a tag this importer does not know: rendered as its content
 
 
 Node = Text | Block
@@ -58,7 +75,7 @@ Node = Text | Block
 
 @dataclass
 class _Token:
-    kind: str  # "text", "fence", "open", "close", "summary" (a <summary> line)
+    kind: str  # "text", "fence", "open", "close", "separator" ({% else %}), "include", "summary" (a <summary> line)
     line: int
     text: str = ""
     name: str = ""
@@ -66,12 +83,22 @@ class _Token:
     indent: str = ""
 
 
-def parse_page(source: str, path: Path, report: Report) -> list[Node] | None:
+# Reads the file of an `{% include "…" %}` (written in the file at Path, on line int) and returns its
+# tree, or None when there is nothing to include (reported by the loader).
+IncludeLoader = Callable[[str, Path, int], "list[Node] | None"]
+
+
+def parse_page(source: str, path: Path, report: Report, include: IncludeLoader | None = None) -> list[Node] | None:
     """Return the page's tree, or None when it has errors (already added to `report`)."""
     before = len(report.errors)
     tokens = _tokenize(reindent_lists(source.split("\n")), path, report)
-    tree = _build(tokens, path, report)
+    tree = _build(tokens, path, report, include)
     return tree if len(report.errors) == before else None
+
+
+def _unescape(value: str) -> str:
+    """GitBook escapes Markdown punctuation in attribute values (`title="AEP 3.x \\(Swift\\)"`)."""
+    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!<>|])", r"\1", value)
 
 
 def _parse_attrs(args: str, name: str, path: Path, line: int, report: Report) -> dict[str, str] | None:
@@ -81,10 +108,12 @@ def _parse_attrs(args: str, name: str, path: Path, line: int, report: Report) ->
     while pos < len(args):
         m = _ATTR.match(args, pos)
         if not m or m.end() == pos:
+            if name == "if" or name not in KNOWN_TAGS:  # a condition, or a block dropped anyway
+                return {"condition": args.strip()}
             report.error(path, line, f"cannot read the attributes of {{% {name} %}}: {args.strip()!r}")
             return None
         value = m["dq"] if m["dq"] is not None else m["sq"]
-        attrs[m["key"]] = "true" if value is None else value
+        attrs[m["key"]] = "true" if value is None else _unescape(value)
         pos = m.end()
     return attrs
 
@@ -125,20 +154,24 @@ def _line_tokens(line: str, lineno: int, path: Path, report: Report) -> list[_To
     if m:
         return [_Token("summary", lineno, m["summary"], indent=indent)]
 
-    masked = mask_code(line)
+    masked = mask_code(line, escapes=False)  # escapes stay: a tag's attributes may hold some
     tokens: list[_Token] = []
     pos = 0
     for m in TAG.finditer(masked):
         name = m["name"]
         if MASK in m.group():
             continue
-        if name not in KNOWN_TAGS:
-            if masked[: m.start()].strip() == "" and masked[m.end() :].strip() == "":
-                report.error(path, lineno, f"unknown GitBook tag {{% {name} %}}", kind="unknown-tag")
+        alone = masked[: m.start()].strip() == "" and masked[m.end() :].strip() == ""
+        if name not in KNOWN_TAGS and not alone:
             continue  # inside a sentence it is text; the Jinja guard keeps it from being rendered
         if line[pos : m.start()].strip():
             tokens.append(_Token("text", lineno, line[pos : m.start()].rstrip()))
-        if name.startswith("end") and name[3:] in BLOCK_TAGS:
+        if name == "include" and alone:
+            src = m["args"].strip().strip("\"'")
+            tokens.append(_Token("include", lineno, src, name=name, indent=indent))
+        elif name in SEPARATORS:
+            tokens.append(_Token("separator", lineno, name=name, indent=indent))
+        elif name.startswith("end") and (name[3:] in BLOCK_TAGS or name not in KNOWN_TAGS):
             if m["args"].strip():
                 report.error(path, lineno, f"{{% {name} %}} takes no attributes")
             tokens.append(_Token("close", lineno, name=name, indent=indent))
@@ -159,7 +192,7 @@ def _next_structural(tokens: list[_Token], start: int) -> _Token | None:
     return next((t for t in tokens[start:] if t.kind in ("open", "close")), None)
 
 
-def _build(tokens: list[_Token], path: Path, report: Report) -> list[Node]:
+def _build(tokens: list[_Token], path: Path, report: Report, include: IncludeLoader | None) -> list[Node]:
     root = Block("page", {}, 0)
     stack: list[Block] = [root]
 
@@ -182,7 +215,23 @@ def _build(tokens: list[_Token], path: Path, report: Report) -> list[Node]:
                 report.error(path, tok.line, "text between {% tab %} blocks: put it inside a {% tab %}")
                 continue
             add_text(tok, tok.kind == "fence")
+        elif tok.kind == "include":
+            included = include(tok.text, path, tok.line) if include else None
+            if included is not None:
+                top.children.append(Block("include", {"src": tok.text}, tok.line, tok.indent, included))
+        elif tok.kind == "separator":
+            if top.name != "if":
+                report.warning(path, tok.line, f"{{% {tok.name} %}} outside {{% if %}}: dropped", "unknown-tag")
         elif tok.kind == "open":
+            if tok.name not in _KNOWN_BLOCKS:
+                closed = _closed_later(tokens, index + 1, tok.name)
+                what = "kept its content" if closed else "dropped the tag"
+                report.warning(path, tok.line, f"unknown GitBook block {{% {tok.name} %}}: {what}", "unknown-tag")
+                if closed:
+                    block = Block(tok.name, tok.attrs, tok.line, tok.indent, unknown=True)
+                    top.children.append(block)
+                    stack.append(block)
+                continue
             if not _valid_open(tok, top, path, report):
                 continue
             block = Block(tok.name, tok.attrs, tok.line, tok.indent)
@@ -206,11 +255,17 @@ def _build(tokens: list[_Token], path: Path, report: Report) -> list[Node]:
                         f"on line {tok.line} first)"
                     )
                 stack.pop()
+            elif tok.name not in _KNOWN_BLOCKS:
+                report.warning(path, tok.line, f"{{% {tok.name} %}} without its opening tag: dropped", "unknown-tag")
             else:
                 report.error(path, tok.line, f"{_describe_close(tok.name)} without an open {_describe_open(opened)}")
     for unclosed in reversed(stack[1:]):
         report.error(path, unclosed.line, f"{_describe(unclosed)} is never closed (missing {_describe_close('end' + unclosed.name)})")
     return root.children
+
+
+def _closed_later(tokens: list[_Token], start: int, name: str) -> bool:
+    return any(t.kind == "close" and t.name == f"end{name}" for t in tokens[start:])
 
 
 def _has_content(block: Block) -> bool:
@@ -228,10 +283,14 @@ def _valid_open(tok: _Token, parent: Block, path: Path, report: Report) -> bool:
     if required and not tok.attrs.get(required, "").strip():
         report.error(path, tok.line, f"{{% {tok.name} %}} needs a {required}=\"...\" attribute")
         return False
-    if tok.name == "hint" and tok.attrs["style"] not in HINT_STYLES:
-        known = ", ".join(HINT_STYLES)
-        report.error(path, tok.line, f"unknown hint style {tok.attrs['style']!r} (known: {known})", kind="unknown-tag")
-        return False
+    if tok.name == "hint" and tok.attrs["style"] not in MATERIAL_TYPES:
+        report.warning(path, tok.line, f"unknown hint style {tok.attrs['style']!r}: made it a note", "unknown-tag")
+        tok.attrs["style"] = "note"
+    if tok.name == "if":
+        condition = tok.attrs.get("condition") or " ".join(f"{k}" for k in tok.attrs)
+        report.warning(
+            path, tok.line, f"conditional content ({{% if {condition} %}}): every reader sees all of it", "conditional"
+        )
     return True
 
 

@@ -68,3 +68,51 @@ def _shift(line: str, by: int) -> str:
     if by >= 0:
         return " " * by + line
     return line[min(-by, _indent(line)) :]
+
+
+_NOT_PROSE = re.compile(r"^\s*(?:#|\||<|>|!!!|\?\?\?|===|\{%|`{3,}|~{3,}|$)")
+_INTERRUPTS = re.compile(r"^(?P<indent> *)(?:[*+-]|1[.)])(?: +\S)")
+
+
+def separate_lists(lines: list[str]) -> list[str]:
+    """Put a blank line between a paragraph line and a list that follows it directly.
+
+    GitBook (CommonMark) starts a list there; Python-Markdown reads the items as more paragraph text.
+    Lines inside a list (a lazy continuation, a nested item) are left alone, and so is text in fences.
+    Works on the converted page, so source line numbers are not affected.
+    """
+    out: list[str] = []
+    list_indents: list[int] = []  # indentation of the list items since the last blank line
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        fence = fence_opening(line)
+        if fence is not None:
+            end = i + 1
+            while end < len(lines) and not closes(lines[end], fence):
+                end += 1
+            out += lines[i : end + 1]
+            i = end + 1
+            continue
+        i += 1
+        if not line.strip():
+            list_indents = []
+            out.append(line)
+            continue
+        item = _ITEM.match(line)
+        if item and not _RULE.match(line):
+            ind = _indent(line)
+            previous = out[-1] if out else ""
+            interrupts = _INTERRUPTS.match(line) is not None
+            if (
+                interrupts
+                and previous.strip()
+                and not _NOT_PROSE.match(previous)
+                and not _ITEM.match(previous)
+                and _indent(previous) == ind
+                and not any(n <= ind for n in list_indents)
+            ):
+                out.append("")
+            list_indents.append(ind)
+        out.append(line)
+    return out

@@ -64,15 +64,17 @@ def fenced_spans(lines: list[str]) -> list[tuple[bool, int, int]]:
 _BACKTICKS = re.compile(r"`+")
 
 
-def mask_code(text: str) -> str:
-    """Return `text` with inline code spans and backslash escapes replaced by MASK characters.
+def mask_code(text: str, escapes: bool = True) -> str:
+    """Return `text` with inline code spans (and, with `escapes`, backslash escapes) replaced by MASK
+    characters.
 
     Code spans follow CommonMark: a run of N backticks ends at the next run of exactly N backticks in
     the same paragraph; an unmatched run is literal text.
     """
     out = list(text)
     for escape in re.finditer(r"\\[\\`*_{}\[\]()#+\-.!<>|]", text):
-        out[escape.start()] = out[escape.start() + 1] = MASK
+        if escapes or text[escape.start() + 1] == "`":
+            out[escape.start()] = out[escape.start() + 1] = MASK
     pos = 0
     while m := _BACKTICKS.search(text, pos):
         pos = m.end()

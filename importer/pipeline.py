@@ -1,5 +1,5 @@
-"""The import, start to end: discover languages, read SUMMARY.md, parse and convert every page, then
-write everything at once.
+"""The import, start to end: read the repository, discover languages, read SUMMARY.md, parse and
+convert every page, then write everything at once (pages, media, navs and OUT/mkdocs.yml).
 
 Pages are rendered twice: first as-is to learn the heading ids of every converted page, then with
 links rewritten (an anchor in one page can point at a heading of any other page).
@@ -10,18 +10,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from importer.anchors import Heading, heading_ids
 from importer.assets import AssetStore
 from importer.diagnostics import Diagnostic, ImportFailed, Report
 from importer.frontmatter import split_front_matter
-from importer.gitbook import Node, parse_page
+from importer.gitbook import IncludeLoader, Node, parse_page
+from importer.includes import include_loader
 from importer.jinja_guard import protect
 from importer.links import PageRewriter
-from importer.navfile import nav_yaml
+from importer.navfile import nav_entries, nav_yaml
+from importer.openapi_ops import OurSpec, macro_calls
 from importer.output import check_target, publish
 from importer.render import Verbatim, render_page
-from importer.space import Language, discover, read_summary
+from importer.site_config import DOCS, write_site_config
+from importer.space import Language, Repository, discover, read_repository, read_summary
 
 Progress = Callable[[int, int, Path], None]
 
@@ -33,7 +37,7 @@ class ImportResult:
     pages: int
     assets: int
     diagnostics: list[Diagnostic]
-    # source file (as diagnostics name it) → written file, relative to OUT ("ko/mcp/auth-tools.md")
+    # source file (as diagnostics name it) → written file, relative to OUT/docs ("ko/mcp/auth-tools.md")
     outputs: dict[Path, str] = field(default_factory=dict)
 
     @property
@@ -46,7 +50,11 @@ class _Converted:
     lang: Language
     pages: dict[str, str]  # output path → Markdown
     assets: AssetStore
-    nav: str
+    nav_entries: list[Any]
+
+    @property
+    def nav(self) -> str:
+        return nav_yaml(self.nav_entries)
 
 
 def import_space(
@@ -57,6 +65,8 @@ def import_space(
     lang: str = "ko",
     force: bool = False,
     strict: bool = False,
+    repo_url: str | None = None,
+    spec_name: str | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Import the GitBook space at `src` into `out`.
@@ -66,27 +76,30 @@ def import_space(
     """
     check_target(out, src, force)
     report = Report()
-    languages = discover(src, lang_map, lang, report)
+    repo = read_repository(src, repo_url, report)
+    languages = discover(repo, lang_map, lang, report)
     for language in languages:
-        read_summary(language, report)
+        read_summary(language, repo, report)
     _stop_on_errors(report)
 
     # Pages that parsed are converted even when others did not, so one run reports every error.
-    trees = _parse_all(languages, report, progress)
-    converted = [_convert(language, trees[language.code], src, report) for language in languages]
+    trees = _parse_all(languages, include_loader(src, report), report, progress)
+    our_spec = OurSpec(spec_name)
+    converted = [_convert(language, trees[language.code], repo, our_spec, report) for language in languages]
     _stop_on_errors(report)
     if strict and report.warnings:
-        raise ImportFailed([_as_error(d) for d in report.items])
+        raise ImportFailed([_as_error(d) for d in report.items if d.severity != "note"])
 
     def fill(staging: Path) -> None:
         for conv in converted:
-            lang_dir = staging / conv.lang.code
+            lang_dir = staging / DOCS / conv.lang.code
             for rel, text in conv.pages.items():
                 target = lang_dir / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(text, encoding="utf-8")
             conv.assets.copy_into(lang_dir)
             (staging / f"nav.{conv.lang.code}.yml").write_text(conv.nav, encoding="utf-8")
+        write_site_config(staging, [(conv.lang.code, conv.nav_entries) for conv in converted], src)
 
     publish(out, fill)
     return ImportResult(
@@ -118,7 +131,9 @@ class _Parsed:
     tree: list[Node]
 
 
-def _parse_all(languages: list[Language], report: Report, progress: Progress | None) -> dict[str, dict[str, _Parsed]]:
+def _parse_all(
+    languages: list[Language], include: IncludeLoader, report: Report, progress: Progress | None
+) -> dict[str, dict[str, _Parsed]]:
     total = sum(len(language.pages) for language in languages)
     done = 0
     trees: dict[str, dict[str, _Parsed]] = {}
@@ -135,13 +150,15 @@ def _parse_all(languages: list[Language], report: Report, progress: Progress | N
                 report.error(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})", "encoding")
                 continue
             front_matter, text = split_front_matter(text, path, report)
-            tree = parse_page(text, path, report)
+            tree = parse_page(text, path, report, include)
             if tree is not None:
                 trees[language.code][page.src] = _Parsed(front_matter, tree)
     return trees
 
 
-def _convert(language: Language, parsed: dict[str, _Parsed], src: Path, report: Report) -> _Converted:
+def _convert(
+    language: Language, parsed: dict[str, _Parsed], repo: Repository, our_spec: OurSpec, report: Report
+) -> _Converted:
     headings: dict[str, list[Heading]] = {
         rel: heading_ids(render_page(p.tree, Verbatim())) for rel, p in parsed.items()
     }
@@ -149,6 +166,6 @@ def _convert(language: Language, parsed: dict[str, _Parsed], src: Path, report: 
     pages: dict[str, str] = {}
     for rel, p in parsed.items():
         page = language.pages[rel]
-        rewriter = PageRewriter(language, page, src, assets, headings, report)
-        pages[page.out] = p.front_matter + protect(render_page(p.tree, rewriter))
-    return _Converted(language, pages, assets, nav_yaml(language.nav))
+        rewriter = PageRewriter(language, page, repo, assets, headings, report, our_spec)
+        pages[page.out] = p.front_matter + macro_calls(protect(render_page(p.tree, rewriter)))
+    return _Converted(language, pages, assets, nav_entries(language.nav))

@@ -216,6 +216,9 @@ def define_env(env: Any) -> None:
     def password_policy() -> str:
         return tables.password_policy(site.spec, site.lang)
 
+    def decisions() -> str:
+        return tables.decisions(site.spec, site.lang)
+
     for fn in (
         endpoint_table,
         endpoint,
@@ -229,5 +232,6 @@ def define_env(env: Any) -> None:
         schema_table,
         lifetime,
         password_policy,
+        decisions,
     ):
         register(fn)

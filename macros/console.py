@@ -9,12 +9,14 @@ Nothing here is downloaded at run time: the page carries what its console needs.
 from __future__ import annotations
 
 import json
+import re
 from html import escape
 from typing import Any
 from urllib.parse import urlsplit
 
 from .console_strings import html_strings, js_strings
 from .i18n import check_language, localized
+from .samples import SECRET_KEY, console_templates
 from .spec import Spec, SpecError
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -161,6 +163,37 @@ def _required(spec: Spec, schema: Any) -> set[str]:
     return required
 
 
+def variants(spec: Spec, schema: Any) -> list[dict[str, Any]]:
+    """The `oneOf`/`anyOf` alternatives of a body: per alternative the values it pins (`const`, the
+    discriminator), its fields and its required fields. console.js shows the fields of the one that
+    fits the body (see `active_variant`); [] when the body has no alternatives."""
+    schema = spec.resolve(schema) or {}
+    out = []
+    for part in schema.get("oneOf") or schema.get("anyOf") or []:
+        props = _properties(spec, part)
+        pin = {n: c[0] for n, sub in props.items() if (c := _choices(sub)) is not None and len(c) == 1}
+        out.append({"pin": pin, "f": list(props), "r": sorted(_required(spec, part))})
+    return out
+
+
+def active_variant(alternatives: list[dict[str, Any]], body: Any) -> dict[str, Any] | None:
+    """The alternative a body is: its pinned values match and it has every field sent, else the first
+    whose pinned values match (the same rule as console.js)."""
+    body = body if isinstance(body, dict) else {}
+    pinned = [v for v in alternatives if all(body.get(k) == x for k, x in v["pin"].items())]
+    return next((v for v in pinned if set(body) <= set(v["f"])), pinned[0] if pinned else None)
+
+
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+
+
+def help_html(text: str) -> str:
+    """A spec description as short visible help: Markdown links become their text, code spans <code>."""
+    text = _LINK.sub(r"\1", " ".join(text.split()))
+    parts = escape(text).split("`")
+    return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
+
+
 # -- rendering ----------------------------------------------------------------------------------
 
 
@@ -182,7 +215,7 @@ def _scalar_text(value: Any) -> str:
 class _Console:
     def __init__(self, spec: Spec, op: Any, lang: str, example: str | None) -> None:
         self.spec, self.op, self.lang = spec, op, lang
-        self.t = html_strings(lang)
+        self.t = {**html_strings(lang), **js_strings(lang)}
         self.body_media = spec.request_body(op)
         self.example_name, self.example = spec.request_example(op, example)
         self.chosen_example = example is not None
@@ -269,10 +302,17 @@ class _Console:
         if self.body_media is None:
             return ""
         schema = self.body_media.get("schema")
-        required = _required(self.spec, schema)
         example = self.example if isinstance(self.example, dict) else {}
+        alternatives = variants(self.spec, schema)
+        active = active_variant(alternatives, example)
+        # required in some alternative: marked, the mark shown while that alternative is the body's
+        ever = set().union(*(v["r"] for v in alternatives)) if alternatives else _required(self.spec, schema)
+        now = set(active["r"]) if active else _required(self.spec, schema)
         fields = [
-            self.field(f"b:{name}", name, sub, example.get(name), name in required, sub)
+            self.field(
+                f"b:{name}", name, sub, example.get(name), name in ever, sub,
+                shown=active is None or name in active["f"], marked=name in now,
+            )
             for name, sub in _properties(self.spec, schema).items()
             if _type(sub) in SCALAR_TYPES and not sub.get("readOnly")
         ]
@@ -300,29 +340,34 @@ class _Console:
         return "".join(parts)
 
     def field(
-        self, name: str, label: str, schema: dict[str, Any], value: Any, required: bool, node: Any
+        self, name: str, label: str, schema: dict[str, Any], value: Any, required: bool, node: Any,
+        *, shown: bool = True, marked: bool = True,
     ) -> str:
-        """One labelled input; enums and booleans become a <select> (with a "not sent" choice)."""
+        """One labelled input with its description as visible help; enums and booleans become a
+        <select> (with a "not sent" choice). A field of another body alternative starts hidden."""
         kind = _type(schema)
-        mark = f" <small>({self.text('required')})</small>" if required else ""
-        hint = escape(localized(node, "description", self.lang))
-        title = f' title="{hint}"' if hint else ""
-        head = f"<label{title}><span>{escape(label)}{mark}</span>"
+        mark = f' <small class="bkc-req"{"" if marked else " hidden"}>({self.text("required")})</small>' if required else ""
+        hint = localized(node, "description", self.lang)
+        help_id = re.sub(r"[^A-Za-z0-9_-]", "-", f"bkc-{self.op.op_id}-{self.example_name or ''}-{name}")
+        wrap = f'<div class="bkc-f"{"" if shown else " hidden"}>'
+        tail = f'</label><small class="bkc-help" id="{help_id}">{help_html(hint)}</small></div>' if hint else "</label></div>"
+        described = f' aria-describedby="{help_id}"' if hint else ""
+        head = f"{wrap}<label><span>{escape(label)}{mark}</span>"
         choices = [str(c) for c in schema.get("enum") or []] or (
             ["true", "false"] if kind == "boolean" else []
         )
         current = _scalar_text(value)
-        attrs = f'name="{escape(name)}" data-type="{escape(kind)}"'
+        attrs = f'name="{escape(name)}" data-type="{escape(kind)}"{described}'
         if choices:
             options = f'<option value="">{self.text("unset")}</option>' + "".join(
                 f'<option value="{escape(c)}"{" selected" if c == current else ""}>{escape(c)}</option>'
                 for c in choices
             )
-            return f"{head}<select {attrs}>{options}</select></label>"
+            return f"{head}<select {attrs}>{options}</select>{tail}"
         input_type = "number" if kind in ("integer", "number") else "text"
         return (
             f'{head}<input {attrs} type="{input_type}" value="{escape(current)}" '
-            f'autocomplete="off" spellcheck="false"></label>'
+            f'autocomplete="off" spellcheck="false">{tail}'
         )
 
     def helpers(self) -> str:
@@ -370,10 +415,16 @@ class _Console:
             "sandboxKey": sandbox_key(self.spec),
             "refresh": refresh_path(self.spec),
             "t": js_strings(self.lang),
+            # the page's code samples with slots: the tabs follow what this console would send
+            "s": console_templates(self.spec, op.op_id, self.lang, self.example_name if self.chosen_example else None),
+            "sk": SECRET_KEY,
         }
         outbox = outbox_path(self.spec)
         if outbox and self.uses_mail():
             meta["outbox"] = outbox
+        alternatives = variants(self.spec, (self.body_media or {}).get("schema"))
+        if alternatives:
+            meta["v"] = alternatives
         if len(self.examples) > 1:
             meta["examples"] = {name: ex.get("value") for name, ex in self.examples.items()}
         return meta

@@ -42,7 +42,6 @@ HTML_STRINGS: dict[str, dict[str, str]] = {
     "copy_curl": {"en": "Copy as cURL", "ko": "cURL로 복사"},
     "curl_label": {"en": "cURL command", "ko": "cURL 명령"},
     "result": {"en": "Response", "ko": "응답"},
-    "idle": {"en": "No request sent yet.", "ko": "아직 보낸 요청이 없습니다."},
     "history": {"en": "Request history (this session)", "ko": "요청 기록(이번 세션)"},
     "history_empty": {"en": "No requests yet.", "ko": "아직 요청이 없습니다."},
 }
@@ -57,7 +56,16 @@ JS_STRINGS: dict[str, dict[str, str]] = {
     },
     "signedOut": {"en": "Not signed in.", "ko": "로그인하지 않았습니다."},
     "sending": {"en": "Sending…", "ko": "보내는 중…"},
-    "status": {"en": "Status {status} · {ms} ms", "ko": "상태 {status} · {ms}ms"},
+    "idle": {"en": "No request sent yet.", "ko": "아직 보낸 요청이 없습니다."},
+    "status": {"en": "Status {status} · {ms} ms · {size}", "ko": "상태 {status} · {ms}ms · {size}"},
+    "sent": {"en": "Request sent (secrets shortened)", "ko": "보낸 요청(비밀 값은 줄여 표시)"},
+    "corsHeaders": {
+        "en": "The browser shows only the headers this cross-origin server exposes (CORS); "
+        "Copy as cURL shows all of them.",
+        "ko": "브라우저는 다른 출처 서버가 공개한 헤더만 보여 줍니다(CORS). 모든 헤더는 cURL로 복사해 확인하세요.",
+    },
+    "copyBody": {"en": "Copy body", "ko": "본문 복사"},
+    "copiedBody": {"en": "Copied", "ko": "복사했습니다"},
     "headers": {"en": "Response headers", "ko": "응답 헤더"},
     "body": {"en": "Response body", "ko": "응답 본문"},
     "redirect": {
@@ -88,19 +96,27 @@ JS_STRINGS: dict[str, dict[str, str]] = {
         "en": "The request got no answer ({detail}).",
         "ko": "요청에 대한 응답을 받지 못했습니다({detail}).",
     },
-    "netSandbox": {
-        "en": "If you chose the local sandbox, check that it is running (python -m sandbox) on that "
-        "address, then send again.",
-        "ko": "로컬 샌드박스를 골랐다면 그 주소에서 샌드박스가 실행 중인지(python -m sandbox) 확인하고 "
-        "다시 보냅니다.",
+    "netDown": {
+        "en": "Nothing answers at {base}. Start the sandbox with `make serve` (or `python -m sandbox "
+        "--port {port}`) and send again.",
+        "ko": "{base}에서 응답하는 서버가 없습니다. `make serve`(또는 `python -m sandbox --port {port}`)로 "
+        "샌드박스를 실행한 뒤 다시 보내세요.",
+    },
+    "netUnreachable": {
+        "en": "Nothing answers at {base}: check the base URL and your connection.",
+        "ko": "{base}에서 응답하는 서버가 없습니다. 기본 URL과 네트워크 연결을 확인하세요.",
+    },
+    "netCorsSandbox": {
+        "en": "The sandbox at {base} is running but refuses calls from this page's origin ({origin}) "
+        "(CORS). Restart it with this origin allowed: `SANDBOX_CORS_ORIGINS=loopback,{origin} make serve`.",
+        "ko": "{base}의 샌드박스는 실행 중이지만 이 페이지의 출처({origin})에서 오는 호출을 거부합니다(CORS). "
+        "이 출처를 허용해 다시 실행하세요: `SANDBOX_CORS_ORIGINS=loopback,{origin} make serve`",
     },
     "netCors": {
-        "en": "If the server is running, it probably does not allow calls from this page's origin "
-        "({origin}) (CORS), or the base URL is wrong. Check the URL, allow the origin on the server, "
-        "or use the cURL command instead.",
-        "ko": "서버가 실행 중이라면 이 페이지의 출처({origin})에서 오는 호출을 허용하지 않았거나(CORS) "
-        "기본 URL이 틀렸을 가능성이 큽니다. URL을 확인하고, 서버에서 이 출처를 허용하거나 cURL 명령을 "
-        "대신 사용합니다.",
+        "en": "The server at {base} answers but does not allow calls from this page's origin ({origin}) "
+        "(CORS). Allow that origin on the server, or use Copy as cURL instead.",
+        "ko": "{base}의 서버는 응답하지만 이 페이지의 출처({origin})에서 오는 호출을 허용하지 않습니다(CORS). "
+        "서버에서 이 출처를 허용하거나 cURL로 복사해 실행하세요.",
     },
     "netMixed": {
         "en": "This page is served over HTTPS and the server address uses HTTP, which the browser "
@@ -116,9 +132,10 @@ JS_STRINGS: dict[str, dict[str, str]] = {
         "en": "Enter a base URL that starts with http:// or https://.",
         "ko": "http:// 또는 https://로 시작하는 기본 URL을 입력합니다.",
     },
-    "copied": {
-        "en": "cURL command copied. Set BKEND_API_KEY and ACCESS_TOKEN in your shell before running it.",
-        "ko": "cURL 명령을 복사했습니다. 실행하기 전에 셸에서 BKEND_API_KEY와 ACCESS_TOKEN을 설정합니다.",
+    "copied": {"en": "cURL command copied: it runs as it is.", "ko": "cURL 명령을 복사했습니다. 그대로 실행할 수 있습니다."},
+    "copiedVars": {
+        "en": "cURL command copied. Set {vars} in your shell before running it.",
+        "ko": "cURL 명령을 복사했습니다. 실행하기 전에 셸에서 {vars}을(를) 설정하세요.",
     },
     "copyFailed": {
         "en": "The browser did not allow copying: select the command below and copy it.",
@@ -145,8 +162,8 @@ JS_STRINGS: dict[str, dict[str, str]] = {
         "ko": "먼저 MFA 활성화 응답의 Base32 비밀 키를 입력합니다.",
     },
     "historyItem": {
-        "en": "Reopen {method} {path} → {status} ({time})",
-        "ko": "다시 열기: {method} {path} → {status}({time})",
+        "en": "Reopen {method} {path} {what} → {status} ({time})",
+        "ko": "다시 열기: {method} {path} {what} → {status}({time})",
     },
     "networkFailure": {"en": "no answer", "ko": "응답 없음"},
 }

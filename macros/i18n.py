@@ -124,6 +124,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "p.requireSpecial": {"ko": "특수문자 포함", "en": "Requires a special character"},
     "p.requireSpecialChar": {"ko": "특수문자 포함", "en": "Requires a special character"},
     "p.requireSpecialCharacter": {"ko": "특수문자 포함", "en": "Requires a special character"},
+    "p.requireSpecialChars": {"ko": "특수문자 포함", "en": "Requires a special character"},
     "p.expiryDays": {"ko": "비밀번호 만료", "en": "Password expiry"},
     "p.expirationDays": {"ko": "비밀번호 만료", "en": "Password expiry"},
     "p.characters": {"ko": "{n}자", "en": "{n} characters"},

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import mimetypes
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -47,6 +47,7 @@ class SampleRequest:
     base_url: str = ""
     api_key: str = DEFAULT_KEY  # shown by the JavaScript sample, which defines the constant
     access_token: str = DEFAULT_TOKEN
+    key_value: str | None = None  # a key to write out (the public sandbox key) instead of the variable
 
     @property
     def path_and_query(self) -> str:
@@ -197,7 +198,7 @@ def render_curl(req: SampleRequest, lang: str) -> str:
     start = "curl" if req.method == "GET" else f"curl -X {req.method}"
     args = [f"{start} {_shell_double_quoted(req.url)}"]
     if req.key:
-        args.append(f'-H "X-API-Key: ${KEY_VAR}"')
+        args.append(f'-H "X-API-Key: {req.key_value or "$" + KEY_VAR}"')
     if req.bearer:
         args.append(f'-H "Authorization: Bearer ${TOKEN_VAR}"')
     if req.body is not None:
@@ -281,7 +282,7 @@ def render_bkendfetch(req: SampleRequest, lang: str) -> str:
 
 
 def render_python(req: SampleRequest, lang: str) -> str:
-    imports = ["import os"] if req.key or req.bearer else []
+    imports = ["import os"] if (req.key and not req.key_value) or req.bearer else []
     if req.upload:
         imports.append("from pathlib import Path")
     lines = [*imports, *([""] if imports else []), "import httpx", "", f"# {req.summary[lang]}"]
@@ -290,7 +291,8 @@ def render_python(req: SampleRequest, lang: str) -> str:
     args = [json.dumps(req.base_url + req.path, ensure_ascii=False) + ","]
     if req.query:
         args.append(f"params={py_literal(req.query)},")
-    headers = [f'"X-API-Key": os.environ["{KEY_VAR}"]'] if req.key else []
+    key = json.dumps(req.key_value) if req.key_value else f'os.environ["{KEY_VAR}"]'
+    headers = [f'"X-API-Key": {key}'] if req.key else []
     if req.bearer:
         headers.append(f"\"Authorization\": f\"Bearer {{os.environ['{TOKEN_VAR}']}}\"")
     if req.upload:
@@ -348,3 +350,27 @@ def code_samples(spec: Spec, op_id: str, lang: str, example: str | None = None) 
         indented = "\n".join(("    " + line) if line else "" for line in body.splitlines())
         blocks.append(f'{"===!" if i == 0 else "==="} "{label}"\n\n{indented}')
     return "\n\n".join(blocks)
+
+
+# -- the console's copies ------------------------------------------------------------------------
+
+# Stand-ins the console replaces with what it would send (console.js, "samples that follow").
+SLOT_BASE, SLOT_PATH, SLOT_BODY, SLOT_KEY = "%%B%%", "%%P%%", "%%D%%", "%%K%%"
+# What the key becomes when it is a secret (anything but the public sandbox key), per tool.
+SECRET_KEY = {"curl": "$" + KEY_VAR, "python": f'os.environ["{KEY_VAR}"]', "javascript": json.dumps(DEFAULT_KEY)}
+
+
+def console_templates(spec: Spec, op_id: str, lang: str, example: str | None = None) -> dict[str, str]:
+    """The same four samples with slots for the server, the path and query, the body and the key,
+    so the page's tabs can follow the console's inputs without a second set of templates."""
+    req = sample_request(spec, op_id, example)
+    slotted = replace(
+        req,
+        base_url=SLOT_BASE,
+        path=SLOT_PATH,
+        query={},
+        body=None if req.body is None else SLOT_BODY,
+        api_key=SLOT_KEY,
+        key_value=SLOT_KEY,
+    )
+    return {tool: render(slotted, lang) for tool, render in RENDERERS.items()}

@@ -2,13 +2,16 @@
 codes and lifetimes.
 
 The file is read again on every build (define_env calls `load_spec`), so `mkdocs serve` shows
-spec edits on the next reload. Lookups of unknown names raise `UnknownName`, which names the
-kind of thing, the name asked for and the closest known names.
+spec edits on the next reload; it is parsed only when its bytes changed (the English build and every
+serve reload reuse the parsed spec). So a `Spec` is shared: nothing may change it after loading.
+Lookups of unknown names raise `UnknownName`, which names the kind of thing, the name asked for and
+the closest known names.
 """
 
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -237,7 +240,9 @@ class Spec:
         return None
 
 
-def _expand_lifetimes(node: Any, lifetimes: dict[str, Any], lang: str, where: str, source: Path | None) -> None:
+def _expand_lifetimes(
+    node: Any, lifetimes: dict[str, Any], lang: str, where: str, source: Path | None
+) -> None:
     """Replace `x-lifetimes.<name>` in summaries, descriptions, decisions and messages with the
     lifetime in words: Korean under `x-i18n.ko`, English elsewhere. Examples are left alone."""
     if isinstance(node, list):
@@ -266,13 +271,23 @@ def _expand_lifetimes(node: Any, lifetimes: dict[str, Any], lang: str, where: st
             _expand_lifetimes(value, lifetimes, lang, f"{where}/{key}", source)
 
 
+# resolved path -> (digest of the file's bytes, the Spec parsed from them)
+_parsed: dict[Path, tuple[bytes, Spec]] = {}
+
+
 def load_spec(path: Path = SPEC_PATH) -> Spec:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
     except OSError as exc:
         raise SpecError(f"cannot read the spec {path}: {exc.strerror}") from None
+    key, digest = Path(path).resolve(), hashlib.blake2b(data).digest()
+    known = _parsed.get(key)
+    if known is not None and known[0] == digest:
+        return known[1]
     try:
-        raw = yaml.load(text, Loader=_LOADER)
-    except yaml.YAMLError as exc:
+        raw = yaml.load(data.decode("utf-8"), Loader=_LOADER)
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise SpecError(f"{path}: invalid YAML: {exc}") from None
-    return Spec(raw, Path(path))
+    spec = Spec(raw, Path(path))
+    _parsed[key] = (digest, spec)
+    return spec

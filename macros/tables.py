@@ -176,7 +176,7 @@ def constraints(spec: Spec, node: Any, lang: str) -> list[str]:
         out.append(ui("c.const", lang, value=code(s["const"] if "const" in s else enum[0])))
     elif enum:
         out.append(ui("c.enum", lang, values=", ".join(code(v) for v in enum)))
-    if s.get("pattern"):
+    if s.get("pattern") and not s.get("format"):  # a format (date-time, uri, email) already says it in words
         out.append(ui("c.pattern", lang, value=code(s["pattern"])))
     if "default" in s:
         out.append(ui("c.default", lang, value=code(s["default"])))
@@ -303,9 +303,14 @@ def summary_text(op: Operation, lang: str) -> str:
     return f"{text} ({ui('sandbox_only', lang)})" if op.sandbox_only else text
 
 
+def method_badge(method: str) -> str:
+    """A coloured method label (`.bk-method` in overrides/assets/site.css); the text stays the method."""
+    return f'<span class="bk-method bk-method--{method.lower()}">{method}</span>'
+
+
 def endpoint(spec: Spec, op_id: str, lang: str) -> str:
     op = spec.operation(op_id)
-    return f"`{op.method} {op.path}` · {ui('auth', lang)}: {auth_text(op, lang)}"
+    return f"{method_badge(op.method)} `{op.path}` · {ui('auth', lang)}: {auth_text(op, lang)}"
 
 
 def endpoint_table(spec: Spec, op_ids: list[str], lang: str, link: Callable[[str], str | None]) -> str:
@@ -315,7 +320,7 @@ def endpoint_table(spec: Spec, op_ids: list[str], lang: str, link: Callable[[str
         op = spec.operation(op_id)
         summary = summary_text(op, lang)
         url = link(op_id)
-        rows.append([code(op.method), code(op.path), auth_text(op, lang), f"[{summary}]({url})" if url else summary])
+        rows.append([method_badge(op.method), code(op.path), auth_text(op, lang), f"[{summary}]({url})" if url else summary])
     return table([ui(k, lang) for k in ("method", "path", "auth", "summary")], rows)
 
 
@@ -421,12 +426,12 @@ def error_table(
     catalog_link: str | None = None,
     code_link: Callable[[str], str | None] = lambda code: None,
 ) -> str:
-    """The operation's own error codes (`x-errors`), in the order a reader meets them, each linked
-    to its catalog row when `code_link` knows one. Errors common to every operation are not
-    repeated; `catalog_link` points to where they are."""
+    """The operation's own error codes (`x-errors`) by HTTP status (the spec's order within one
+    status), each linked to its catalog row when `code_link` knows one. Errors common to every
+    operation are not repeated; `catalog_link` points to where they are."""
     op = spec.operation(op_id)
     rows = []
-    for code_name in op.data.get("x-errors") or []:
+    for code_name in sorted(op.data.get("x-errors") or [], key=lambda c: int(spec.error_code(c)["status"])):
         entry = spec.error_code(code_name)
         url = code_link(code_name)
         shown = f"[{code(code_name)}]({url})" if url else code(code_name)
@@ -480,6 +485,16 @@ def schema_table(spec: Spec, name: str, lang: str) -> str:
 
 def lifetime(spec: Spec, name: str, lang: str) -> str:
     return duration(spec.lifetime(name), lang)
+
+
+def decisions(spec: Spec, lang: str) -> str:
+    """`x-decisions` as a list: each topic and what this spec (and its sandbox) does, in `lang`."""
+    entries = spec.raw.get("x-decisions")
+    if not isinstance(entries, list) or not entries:
+        raise UnknownName("root extension", "x-decisions", [k for k in spec.raw if k.startswith("x-")])
+    return "\n".join(
+        f"- **`{d['topic']}`**: {' '.join(localized(d, 'decision', lang).split())}" for d in entries
+    )
 
 
 def password_policy(spec: Spec, lang: str) -> str:

@@ -2,62 +2,48 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from starlette.applications import Starlette
-from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from starlette.types import ASGIApp
 
 from . import errors, routes_auth, routes_invitations, routes_sandbox, routes_users
 from .clock import Clock, SystemClock
 from .context import Services
+from .cors import cors_middleware
 from .dispatch import error_response, make_endpoint
 from .errors import ApiError
+from .guards import ConcurrencyCap, HostGuard, allowed_hosts
 from .operations import HANDLERS
 from .passwords import PasswordPolicy
 from .ratelimit import RateLimiter
-from .settings import Settings
+from .redirects import AllowList
+from .server import GuardedHttpTools, connection_cap
+from .settings import Settings, SettingsError
 from .spec import Spec, SpecError
 from .store import Store
 from .tokens import AccessTokens
 
 # Importing the route modules registers their handlers in operations.HANDLERS.
 ROUTE_MODULES = (routes_auth, routes_invitations, routes_sandbox, routes_users)
-ALLOWED_HEADERS = ["Authorization", "Content-Type", "X-API-Key", "X-Project-Id", "X-Environment"]
-
-
-class EnvelopeCORSMiddleware(CORSMiddleware):
-    """Starlette's CORS handling, with a refused preflight answered in the error envelope too."""
-
-    def __init__(self, app: ASGIApp, /, services: Services, **options: Any) -> None:
-        super().__init__(app, **options)
-        self.services = services
-
-    def preflight_response(self, request_headers: Headers) -> Response:
-        response = super().preflight_response(request_headers)
-        if response.status_code != 400:
-            return response
-        reason = bytes(response.body).decode()  # "Disallowed CORS origin", ...
-        refused = error_response(self.services, ApiError(errors.INVALID_REQUEST, f"{reason}."))
-        for name in ("vary",):
-            if name in response.headers:
-                refused.headers[name] = response.headers[name]
-        return refused
 
 
 def build_services(settings: Settings, clock: Clock | None = None, spec: Spec | None = None) -> Services:
     """Everything the handlers share. `spec` may be passed in when one process builds several apps."""
     clock = clock or SystemClock()
     spec = spec or Spec(settings.spec_path)
+    examples_app = tuple(str(u) for u in spec.sandbox.get("redirectUrls") or ())
+    try:
+        allow = AllowList.build(settings.cors_origins, examples_app + settings.redirect_urls)
+    except ValueError as exc:
+        raise SettingsError(f"SANDBOX_REDIRECT_URLS / SANDBOX_CORS_ORIGINS: {exc}") from None
     spec.errors.require(errors.all_codes())
     store = Store(settings.database_url)
     store.migrate()
@@ -67,10 +53,30 @@ def build_services(settings: Settings, clock: Clock | None = None, spec: Spec | 
         spec=spec,
         store=store,
         clock=clock,
-        limiter=RateLimiter(clock, settings.rate_limit_scale),
+        limiter=RateLimiter(clock, settings.rate_limit_scale, store, settings.workers),
         access_tokens=AccessTokens(secret, spec.audience, spec.lifetimes["accessToken"], clock),
         policy=PasswordPolicy.from_spec(spec.password_policy),
         signing_key=store.meta_value("upload_signing_key", lambda: secrets.token_urlsafe(48)),
+        redirects=allow,
+    )
+
+
+def envelope(services: Services, code: str, message: str | None = None) -> dict:
+    """An error body for the layers that answer before dispatch (guards, the HTTP protocol)."""
+    return {"error": {"code": code, "message": message or services.spec.errors[code].message}}
+
+
+def configure_server(settings: Settings, services: Services) -> None:
+    """The HTTP protocol's limits and its error bodies, with the spec's messages."""
+    def body(code: str, message: str | None = None) -> bytes:
+        return json.dumps(envelope(services, code, message), separators=(",", ":")).encode()
+
+    GuardedHttpTools.configure(
+        header_timeout=settings.header_timeout,
+        max_connections=connection_cap(settings.max_connections),
+        bodies={400: body(errors.INVALID_REQUEST, "The request is not valid HTTP/1.1."),
+                408: body(errors.REQUEST_TIMEOUT),
+                431: body(errors.INVALID_REQUEST, "The request head is larger than 64 KiB.")},
     )
 
 
@@ -96,8 +102,6 @@ def create_app(settings: Settings, clock: Clock | None = None, services: Service
             response.headers["Allow"] = exc.headers["Allow"]
         return response
 
-    origins = list(settings.cors_origins)
-
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         yield
@@ -107,15 +111,17 @@ def create_app(settings: Settings, clock: Clock | None = None, services: Service
         routes=routes,
         middleware=[
             Middleware(
-                EnvelopeCORSMiddleware,
-                services=services,
-                allow_origins=["*"] if "*" in origins else origins,
-                allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-                allow_headers=ALLOWED_HEADERS,
-                expose_headers=["Retry-After", "Location"],
-                allow_credentials=False,  # bearer tokens only, never cookies
-                max_age=600,
-            )
+                ConcurrencyCap,
+                limit=settings.max_concurrency,
+                refusal=envelope(services, errors.SERVICE_UNAVAILABLE),
+            ),
+            Middleware(
+                HostGuard,
+                allowed=allowed_hosts(settings.host, settings.allowed_hosts),
+                refusal=envelope(services, errors.INVALID_REQUEST,
+                                 "The Host header names a host this sandbox does not serve (SANDBOX_ALLOWED_HOSTS)."),
+            ),
+            cors_middleware(services),
         ],
         exception_handlers={HTTPException: http_error},
         lifespan=lifespan,

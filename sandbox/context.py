@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,9 +12,10 @@ from starlette.datastructures import Headers
 from .clock import Clock
 from .passwords import PasswordPolicy
 from .ratelimit import RateLimiter
+from .redirects import AllowList
 from .settings import Settings
 from .spec import Operation, Spec
-from .store import Store
+from .store import Prepared, Store
 from .tokens import AccessTokens
 
 
@@ -27,6 +29,8 @@ class Services:
     access_tokens: AccessTokens
     policy: PasswordPolicy
     signing_key: str  # HMAC key for upload URLs
+    redirects: AllowList  # where mailed links and redirects may point
+    prepared: dict[str, Prepared] = field(default_factory=dict)  # hot-path queries, compiled once
 
     def lifetime(self, name: str) -> int:
         return self.spec.lifetimes[name]
@@ -40,6 +44,8 @@ class Principal:
     session_id: str
     role: str
     organization_id: str | None = None
+    # The user's row as the token check read it (every column of `users`).
+    user_row: Any = field(default=None, compare=False, repr=False)
 
     @property
     def is_admin(self) -> bool:
@@ -97,3 +103,10 @@ def created(body: Any) -> Reply:
 
 def redirect(location: str) -> Reply:
     return Reply(302, None, {"Location": location})
+
+
+def pagination(page: int, limit: int, total: int) -> dict[str, int | bool]:
+    """The `Pagination` object of every list answer."""
+    pages = math.ceil(total / limit)
+    return {"page": page, "limit": limit, "total": total, "totalPages": pages,
+            "hasNext": page < pages, "hasPrev": page > 1}

@@ -14,6 +14,8 @@ NOT_FOUND = "common/not-found"
 METHOD_NOT_ALLOWED = "common/method-not-allowed"
 PAYLOAD_TOO_LARGE = "common/payload-too-large"
 INTERNAL_ERROR = "common/internal-error"
+REQUEST_TIMEOUT = "common/request-timeout"
+SERVICE_UNAVAILABLE = "common/service-unavailable"
 INVALID_API_KEY = "auth/invalid-api-key"
 TOO_MANY_REQUESTS = "auth/too-many-requests"
 

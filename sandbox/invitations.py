@@ -32,7 +32,7 @@ def invitation_json(row: Any, now_ms: int) -> dict[str, Any]:
         "email": row.email,
         "name": row.name,
         "resourceRole": row.resource_role,
-        "inviterId": row.inviter_id,
+        "invitedBy": row.inviter_id,
         "inviterName": row.inviter_name,
         "status": status_of(row, now_ms),
         "expiresAt": rfc3339_ms(row.expires_at),

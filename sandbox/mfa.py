@@ -33,12 +33,11 @@ def qr_code_url(secret: str, email: str) -> str:
 
 
 def new_backup_codes() -> list[str]:
-    return ["".join(secrets.choice(_ALPHABET) for _ in range(4)) + "-" +
-            "".join(secrets.choice(_ALPHABET) for _ in range(4)) for _ in range(BACKUP_CODE_COUNT)]
+    return ["".join(secrets.choice(_ALPHABET) for _ in range(8)) for _ in range(BACKUP_CODE_COUNT)]
 
 
 def _canonical_backup(code: str) -> str:
-    return code.strip().lower().replace(" ", "")
+    return code.strip().lower().replace(" ", "").replace("-", "")
 
 
 def totp_step(secret: str, code: str, now: float) -> int | None:

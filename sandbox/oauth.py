@@ -20,6 +20,16 @@ TIMEOUT = 10.0
 
 
 @dataclass(frozen=True)
+class Proof:
+    """What the app holds from the provider: an authorization code, a Google ID token (Google
+    Sign-In), or an access token it already has. At least one is present."""
+
+    code: str | None = None
+    id_token: str | None = None
+    access_token: str | None = None
+
+
+@dataclass(frozen=True)
 class Identity:
     provider: str
     account_id: str
@@ -39,6 +49,50 @@ def provider_config(providers: dict[str, OAuthProvider] | Any, name: str) -> OAu
             f"SANDBOX_{name.upper()}_CLIENT_SECRET.",
         )
     return config
+
+
+def identify(config: OAuthProvider, proof: Proof, redirect_uri: str | None) -> Identity:
+    """Who the user is at the provider, from whichever proof the app sent."""
+    if proof.code:
+        return exchange(config, proof.code, redirect_uri)
+    if proof.id_token:
+        if config.name != "google" or not config.tokeninfo_url:
+            raise ApiError(errors.INVALID_OAUTH_CODE, "An ID token is accepted for Google only; send `code`.")
+        return _from_id_token(config, proof.id_token)
+    if proof.access_token:
+        return _from_access_token(config, proof.access_token)
+    raise ApiError(errors.INVALID_REQUEST, "Send `code` or `idToken`.")
+
+
+def _from_id_token(config: OAuthProvider, id_token: str) -> Identity:
+    """Google checks the ID token's signature and expiry (its tokeninfo endpoint); the audience must be
+    this project's client id, or the token was issued to another app."""
+    try:
+        with httpx.Client(timeout=TIMEOUT, headers={"Accept": "application/json"}) as client:
+            reply = client.get(str(config.tokeninfo_url), params={"id_token": id_token})
+    except httpx.HTTPError as exc:
+        raise ApiError(errors.OAUTH_CALLBACK_FAILED, f"The {config.name} token check failed: {exc}.") from exc
+    claims = _json(reply)
+    if reply.status_code >= 400 or not isinstance(claims, dict) or claims.get("aud") != config.client_id:
+        raise ApiError(errors.INVALID_OAUTH_CODE, "The ID token is invalid, expired or issued to another client.")
+    claims = {**claims, "email_verified": str(claims.get("email_verified")).lower() == "true"}
+    return _identity(config.name, claims, None)
+
+
+def _from_access_token(config: OAuthProvider, access: str) -> Identity:
+    auth = {"Authorization": f"Bearer {access}"}
+    try:
+        with httpx.Client(timeout=TIMEOUT, headers={"Accept": "application/json"}) as client:
+            reply = client.get(config.userinfo_url, headers=auth)
+            if reply.status_code in (401, 403):
+                raise ApiError(errors.INVALID_OAUTH_CODE, "The provider refused the access token.")
+            profile = _json(reply)
+            emails = _json(client.get(config.emails_url, headers=auth)) if config.emails_url else None
+    except httpx.HTTPError as exc:
+        raise ApiError(errors.OAUTH_CALLBACK_FAILED, f"The {config.name} profile request failed: {exc}.") from exc
+    if not isinstance(profile, dict):
+        raise ApiError(errors.OAUTH_CALLBACK_FAILED, f"{config.name} returned no profile.")
+    return _identity(config.name, profile, emails)
 
 
 def exchange(config: OAuthProvider, code: str, redirect_uri: str | None) -> Identity:

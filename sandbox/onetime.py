@@ -101,14 +101,13 @@ def latest(conn: Connection, *, purpose: str, email: str) -> Any:
     ).first()
 
 
-def callback_origins(conn: Connection, email: str) -> set[str]:
-    """Callback URLs this address was mailed (any purpose): redirect targets known to be genuine."""
-    rows = conn.execute(
-        select(one_time_tokens.c.callback_url).where(
-            and_(one_time_tokens.c.email == email, one_time_tokens.c.callback_url.is_not(None))
-        )
+def void_for_user(conn: Connection, user_id: str, now_ms: int) -> None:
+    """Every unspent secret mailed for this account stops working."""
+    conn.execute(
+        update(one_time_tokens)
+        .where(and_(one_time_tokens.c.user_id == user_id, one_time_tokens.c.used_at.is_(None)))
+        .values(used_at=now_ms)
     )
-    return {str(r[0]) for r in rows}
 
 
 def redeem(

@@ -51,12 +51,12 @@ class PasswordPolicy:
     @classmethod
     def from_spec(cls, policy: Mapping[str, Any]) -> PasswordPolicy:
         return cls(
-            min_length=int(policy.get("minLength", 8)),
+            min_length=int(policy.get("minLength", 6)),
             max_length=int(policy.get("maxLength", 128)),
             require_uppercase=bool(policy.get("requireUppercase", False)),
             require_lowercase=bool(policy.get("requireLowercase", False)),
-            require_number=bool(policy.get("requireNumber", policy.get("requireDigit", False))),
-            require_special=bool(policy.get("requireSpecial", policy.get("requireSpecialChar", False))),
+            require_number=bool(policy.get("requireNumbers", False)),
+            require_special=bool(policy.get("requireSpecialChars", False)),
         )
 
     def check(self, password: str, *, email: str | None = None) -> str:
@@ -77,8 +77,8 @@ class PasswordPolicy:
             missing.append("a digit")
         if self.require_special and all(c.isalnum() for c in normalized):
             missing.append("a special character")
-        if missing:
-            raise WeakPasswordError("Password needs " + ", ".join(missing) + ".")
+        if missing:  # bkend: a rule of the policy not met is a format error; weak = a known (leaked) password
+            raise PasswordFormatError("Password needs " + ", ".join(missing) + ".")
         return normalized
 
 
@@ -99,4 +99,5 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
             matched = HASHER.verify(stored_hash or _DUMMY_HASH, normalize(password))
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
-    return matched and stored_hash is not None
+    # A missing (or empty) hash only burned time: it never matches, not even the dummy's password.
+    return matched and bool(stored_hash)

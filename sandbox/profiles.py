@@ -20,6 +20,7 @@ def profile_json(row: Any) -> dict[str, Any]:
     return {
         "name": row.name,
         "nickname": row.nickname,
+        "email": row.email,
         "mobile": row.mobile,
         "gender": row.gender,
         "bio": row.bio,
@@ -40,7 +41,7 @@ def profile_changes(body: dict[str, Any]) -> dict[str, Any]:
             if not 1 <= len(nickname) <= 50:
                 raise ApiError(errors.INVALID_NICKNAME)
         values["nickname"] = nickname
-    for field in ("mobile", "gender", "bio"):
+    for field in ("mobile", "gender", "bio", "image"):
         if field in body:
             values[field] = body[field]
     if "socialLinks" in body:

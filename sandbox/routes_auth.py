@@ -10,11 +10,11 @@ from sqlalchemy import Connection, and_, delete, select, update
 
 from . import errors, mail, mfa, oauth, onetime, redirects, sessions, users
 from .clock import to_millis
-from .context import Call, Reply, Services, created, ok, redirect
+from .context import Call, Reply, Services, created, ok, pagination, redirect
 from .errors import ApiError
 from .operations import handles
 from .passwords import PasswordFormatError, WeakPasswordError, hash_password, verify_password
-from .ratelimit import AUTH_PER_IP, LOGIN_FAILURES_PER_ACCOUNT, MAIL_PER_ADDRESS
+from .ratelimit import AUTH_PER_IP, LOGIN_FAILURES, MAIL_PER_ADDRESS, attempt_key
 from .store import IntegrityError, contact_emails, linked_accounts, new_id, refresh_tokens
 from .store import sessions as sessions_t
 from .store import users as users_t
@@ -41,6 +41,7 @@ def confirm_link(call: Call, token: str, email: str, callback_url: str | None) -
 
 def send_signup_confirmation(conn: Connection, call: Call, user: Any, callback_url: str | None) -> None:
     s = call.services
+    redirects.require(s.redirects, callback_url)
     now = s.clock.now()
     lifetime = s.lifetime("emailVerification")
     token = onetime.issue(conn, purpose=onetime.SIGNUP_CONFIRM, email=user.email, user_id=user.id, now=now,
@@ -51,21 +52,13 @@ def send_signup_confirmation(conn: Connection, call: Call, user: Any, callback_u
 
 def send_magic_link(conn: Connection, call: Call, user: Any, callback_url: str) -> None:
     s = call.services
+    redirects.require(s.redirects, callback_url)
     now = s.clock.now()
     lifetime = s.lifetime("magicLink")
     token = onetime.issue(conn, purpose=onetime.MAGIC_LINK, email=user.email, user_id=user.id, now=now,
                           lifetime=lifetime, callback_url=callback_url)
-    link = mail.with_query(callback_url, token=token, email=user.email)
+    link = mail.with_query(callback_url, token=token)
     mail.send(conn, to=user.email, kind=mail.MAGIC_LINK, token=token, link=link, now=now, lifetime=lifetime)
-
-
-def require_callback(conn: Connection, call: Call, url: str | None, email: str | None) -> None:
-    if url and not redirects.allowed(conn, call.services.settings, url, email):
-        raise ApiError(
-            errors.INVALID_REQUEST,
-            "callbackUrl is not an allowed app URL for this sandbox (loopback, the docs origins, or an app "
-            "this address was already mailed a link for).",
-        )
 
 
 def me(conn: Connection, call: Call) -> Any:
@@ -100,11 +93,16 @@ def email_sign_up(call: Call) -> Reply:
     first_is_admin = bool(s.spec.sandbox.get("firstUserIsAdmin", True))
     if call.field("method") == "magiclink":
         callback = call.field("callbackUrl")
+        redirects.require(s.redirects, callback)
         s.limiter.hit(MAIL_PER_ADDRESS, email)
         with s.store.write() as conn:
-            user = users.create(conn, email=email, name=None, now=s.clock.now(), first_is_admin=first_is_admin)
-            send_magic_link(conn, call, user, callback)
-        return created({"message": "Sign-up link sent", "email": email})
+            # bkend: an address that already has an account gets a sign-in link, without branching
+            user = users.by_email(conn, email)
+            if user is None:
+                user = users.create(conn, email=email, name=None, now=s.clock.now(), first_is_admin=first_is_admin)
+            if not user.banned:
+                send_magic_link(conn, call, user, callback)
+        return created({"message": "Magic link sent successfully", "email": email})
 
     name = users.clean_name(call.field("name"))
     password = new_password(s, call.field("password"), email)
@@ -115,7 +113,7 @@ def email_sign_up(call: Call) -> Reply:
     with s.store.write() as conn:
         user = users.create(conn, email=email, name=name, now=s.clock.now(), password_hash=hashed,
                             first_is_admin=first_is_admin)
-        send_signup_confirmation(conn, call, user, None)
+        # bkend: the confirmation mail goes out when the app asks for it (resendSignUpEmail)
         new = sessions.start(conn, s, user_id=user.id, ip=call.ip, user_agent=call.user_agent)
     return created(sessions.token_response(s, user.id, new))
 
@@ -126,8 +124,7 @@ def email_sign_in(call: Call) -> Reply:
     s.limiter.hit(AUTH_PER_IP, call.ip)
     email = users.normalize_email(call.field("email"))
     if call.field("method") == "magiclink":
-        if call.field("token") is not None:
-            return ok(complete_magic_link(call, email, str(call.field("token"))))
+        redirects.require(s.redirects, call.field("callbackUrl"))
         s.limiter.hit(MAIL_PER_ADDRESS, email)
         with s.store.write() as conn:
             user = users.by_email(conn, email)
@@ -137,55 +134,85 @@ def email_sign_in(call: Call) -> Reply:
     return ok(password_sign_in(call, email))
 
 
+class _WrongCode(Exception):
+    """Raised inside a transaction to roll it back; the failure is counted after it."""
+
+
+def check_attempts(call: Call, account: str) -> None:
+    call.services.limiter.check(LOGIN_FAILURES, attempt_key(account, call.ip))
+
+
+def count_failure(call: Call, account: str) -> None:
+    """One more failed password/MFA check for this account from this IP (outside any transaction:
+    the count must survive the failing request's rollback)."""
+    call.services.limiter.hit(LOGIN_FAILURES, attempt_key(account, call.ip), owner=account)
+
+
+def clear_failures(call: Call, account: str) -> None:
+    call.services.limiter.reset(LOGIN_FAILURES, attempt_key(account, call.ip))
+
+
 def password_sign_in(call: Call, email: str) -> dict:
     s = call.services
-    s.limiter.check(LOGIN_FAILURES_PER_ACCOUNT, email)
+    check_attempts(call, email)
     with s.store.read() as conn:
         user = users.by_email(conn, email)
     if not verify_password(user.password_hash if user else None, str(call.field("password") or "")):
-        s.limiter.hit(LOGIN_FAILURES_PER_ACCOUNT, email)
+        count_failure(call, email)
         raise ApiError(errors.INVALID_CREDENTIALS)
     if user.banned:
         raise ApiError(errors.ACCOUNT_BANNED)
     code = call.field("mfaCode")
-    with s.store.write() as conn:
-        if user.mfa_enabled:
-            if not code:
-                raise ApiError(errors.MFA_REQUIRED)
-            fresh = users.by_id(conn, user.id)
-            if not mfa.check_code(conn, fresh, str(code), s.clock.now(), now_ms(call)):
-                s.limiter.hit(LOGIN_FAILURES_PER_ACCOUNT, email)
-                raise ApiError(errors.INVALID_MFA_CODE)
-        new = sessions.start(conn, s, user_id=user.id, ip=call.ip, user_agent=call.user_agent)
-    s.limiter.reset(LOGIN_FAILURES_PER_ACCOUNT, email)
+    try:
+        with s.store.write() as conn:
+            if user.mfa_enabled:
+                if not code:
+                    raise ApiError(errors.MFA_REQUIRED)
+                fresh = users.by_id(conn, user.id)
+                if not mfa.check_code(conn, fresh, str(code), s.clock.now(), now_ms(call)):
+                    raise _WrongCode
+            new = sessions.start(conn, s, user_id=user.id, ip=call.ip, user_agent=call.user_agent)
+    except _WrongCode:
+        count_failure(call, email)
+        raise ApiError(errors.INVALID_MFA_CODE) from None
+    clear_failures(call, email)
     return sessions.token_response(s, user.id, new)
 
 
-def complete_magic_link(call: Call, email: str, token: str) -> dict:
-    """A mailed link is one factor: an account with MFA also sends `mfaCode`. Every failure rolls the
-    transaction back, so the token is spent only by a sign-in that succeeds."""
+@handles("completeMagicLink")
+def complete_magic_link(call: Call) -> Reply:
+    """A mailed link is one factor: an account with MFA also sends `mfaCode` (a sandbox rule). Every
+    failure rolls the transaction back, so the token is spent only by a sign-in that succeeds."""
     s = call.services
+    s.limiter.hit(AUTH_PER_IP, call.ip)
+    token = str(call.field("token"))
     code = call.field("mfaCode")
+    with s.store.read() as conn:
+        email = onetime.peek(conn, purpose=onetime.MAGIC_LINK, email=None, secret=token, now=s.clock.now()).email
     if code is not None:
-        s.limiter.check(LOGIN_FAILURES_PER_ACCOUNT, email)
-    with s.store.write() as conn:
-        onetime.redeem(conn, purpose=onetime.MAGIC_LINK, email=email, secret=token, now=s.clock.now())
-        user = users.by_email(conn, email)
-        if user is None:
-            raise ApiError(errors.VERIFICATION_TOKEN_NOT_FOUND)
-        if user.banned:
-            raise ApiError(errors.ACCOUNT_BANNED)
-        if user.mfa_enabled:
-            if code is None:
-                raise ApiError(errors.MFA_REQUIRED, "This account has MFA on: send `mfaCode` with the token.")
-            if not mfa.check_code(conn, user, str(code), s.clock.now(), now_ms(call)):
-                s.limiter.hit(LOGIN_FAILURES_PER_ACCOUNT, email)
-                raise ApiError(errors.INVALID_MFA_CODE)
-        conn.execute(update(users_t).where(users_t.c.id == user.id).values(email_verified=True))
-        new = sessions.start(conn, s, user_id=user.id, ip=call.ip, user_agent=call.user_agent)
+        check_attempts(call, email)
+    try:
+        with s.store.write() as conn:
+            onetime.redeem(conn, purpose=onetime.MAGIC_LINK, email=email, secret=token, now=s.clock.now())
+            user = users.by_email(conn, email)
+            if user is None:
+                raise ApiError(errors.VERIFICATION_TOKEN_NOT_FOUND)
+            if user.banned:
+                raise ApiError(errors.ACCOUNT_BANNED)
+            if user.mfa_enabled:
+                if code is None:
+                    raise ApiError(errors.MFA_REQUIRED, "This account has MFA on: send `mfaCode` with the token.")
+                if not mfa.check_code(conn, user, str(code), s.clock.now(), now_ms(call)):
+                    raise _WrongCode
+            conn.execute(update(users_t).where(users_t.c.id == user.id).values(email_verified=True))
+            is_new = not sessions.ever_signed_in(conn, user.id)
+            new = sessions.start(conn, s, user_id=user.id, ip=call.ip, user_agent=call.user_agent)
+    except _WrongCode:
+        count_failure(call, email)
+        raise ApiError(errors.INVALID_MFA_CODE) from None
     if code is not None:
-        s.limiter.reset(LOGIN_FAILURES_PER_ACCOUNT, email)
-    return sessions.token_response(s, user.id, new)
+        clear_failures(call, email)
+    return ok({**sessions.token_response(s, user.id, new), "is_new_user": is_new})
 
 
 # --- sign-up confirmation and e-mail verification ----------------------------------------
@@ -196,6 +223,7 @@ def resend_sign_up_email(call: Call) -> Reply:
     s = call.services
     email = users.normalize_email(call.field("email"))
     callback = call.field("callbackUrl")
+    redirects.require(s.redirects, callback)
     s.limiter.hit(MAIL_PER_ADDRESS, email)
     with s.store.write() as conn:
         user = users.by_email(conn, email)
@@ -211,9 +239,7 @@ def confirm_sign_up_email(call: Call) -> Reply:
     s = call.services
     raw_email = str(call.query.get("email", ""))
     callback = call.query.get("callbackUrl")
-    if callback:
-        with s.store.read() as conn:
-            require_callback(conn, call, callback, raw_email.strip().lower())
+    redirects.require(s.redirects, callback)
     try:
         email = users.normalize_email(raw_email)
         with s.store.write() as conn:
@@ -240,17 +266,21 @@ def send_email_verification(call: Call) -> Reply:
     s = call.services
     email = users.normalize_email(call.field("email"))
     callback = call.field("callbackUrl")
+    redirects.require(s.redirects, callback)
     s.limiter.hit(MAIL_PER_ADDRESS, email)
     with s.store.write() as conn:
-        user = me(conn, call)
-        if address_verified(conn, user, email):
+        # No access token (bkend): the sign-in address of an account is verified for that account;
+        # any other address only proves its owner reads it.
+        user = users.by_email(conn, email)
+        if user is not None and address_verified(conn, user, email):
             raise ApiError(errors.ALREADY_VERIFIED)
-        issue_verification(conn, call, user.id, email, callback)
+        issue_verification(conn, call, user.id if user is not None else None, email, callback)
     return ok({"message": "Verification email sent", "email": email})
 
 
-def issue_verification(conn: Connection, call: Call, user_id: str, email: str, callback: str | None) -> None:
+def issue_verification(conn: Connection, call: Call, user_id: str | None, email: str, callback: str | None) -> None:
     s = call.services
+    redirects.require(s.redirects, callback)
     now = s.clock.now()
     lifetime = s.lifetime("emailVerification")
     token = onetime.issue(conn, purpose=onetime.EMAIL_VERIFY, email=email, user_id=user_id, now=now,
@@ -267,8 +297,8 @@ def confirm_email_verification(call: Call) -> Reply:
         spent = onetime.redeem(conn, purpose=onetime.EMAIL_VERIFY, email=email, secret=str(call.field("token")),
                                now=s.clock.now())
         user = users.by_id(conn, spent.user_id) if spent.user_id else None
-        if user is None:
-            raise ApiError(errors.VERIFICATION_TOKEN_NOT_FOUND)
+        if user is None:  # an address of no account: the token proved that its owner reads it
+            return ok({"message": "Email verified successfully", "verified": True})
         if address_verified(conn, user, email):
             raise ApiError(errors.ALREADY_VERIFIED)
         if email == user.email:
@@ -283,25 +313,29 @@ def confirm_email_verification(call: Call) -> Reply:
 def resend_email_verification(call: Call) -> Reply:
     s = call.services
     email = users.normalize_email(call.field("email"))
+    redirects.require(s.redirects, call.field("callbackUrl"))
     s.limiter.hit(MAIL_PER_ADDRESS, email)
     with s.store.write() as conn:
         pending = onetime.latest(conn, purpose=onetime.EMAIL_VERIFY, email=email)
         user = users.by_id(conn, pending.user_id) if pending is not None and pending.user_id else None
-        if user is not None:
-            if address_verified(conn, user, email):
-                raise ApiError(errors.ALREADY_VERIFIED)
-            issue_verification(conn, call, user.id, email, call.field("callbackUrl") or pending.callback_url)
+        if user is not None and address_verified(conn, user, email):
+            raise ApiError(errors.ALREADY_VERIFIED)
+        if pending is not None:
+            issue_verification(conn, call, user.id if user is not None else None, email,
+                               call.field("callbackUrl") or pending.callback_url)
     return ok({"message": "Verification email sent", "email": email})
 
 
 # --- social sign-in -----------------------------------------------------------------------
 
 
-def oauth_sign_in(call: Call, provider: str, code: str, redirect_uri: str | None) -> dict:
+def oauth_sign_in(call: Call, provider: str, proof: oauth.Proof, redirect_uri: str | None) -> dict:
+    """Sign in (or up) with a provider identity; the answer carries `is_new_user`."""
     s = call.services
     config = oauth.provider_config(s.settings.oauth, provider)
-    identity = oauth.exchange(config, code, redirect_uri)
+    identity = oauth.identify(config, proof, redirect_uri)
     now = s.clock.now()
+    is_new = False
     with s.store.write() as conn:
         linked = conn.execute(
             select(linked_accounts.c.user_id).where(
@@ -322,11 +356,31 @@ def oauth_sign_in(call: Call, provider: str, code: str, redirect_uri: str | None
                 user = users.create(conn, email=identity.email, name=identity.name, now=now,
                                     email_verified=identity.email_verified,
                                     first_is_admin=bool(s.spec.sandbox.get("firstUserIsAdmin", True)))
+                is_new = True
+            elif not user.email_verified:
+                user = claim_unverified(conn, user, to_millis(now))
             link_identity(conn, user.id, identity, now)
         if user.banned:
             raise ApiError(errors.ACCOUNT_BANNED)
         new = sessions.start(conn, s, user_id=user.id, ip=call.ip, user_agent=call.user_agent)
-    return sessions.token_response(s, user.id, new)
+    return {**sessions.token_response(s, user.id, new), "is_new_user": is_new}
+
+
+def claim_unverified(conn: Connection, user: Any, at: int) -> Any:
+    """The address's proven owner (the provider verified it) reaches an account nobody has proven
+    yet: whoever created it may be an attacker who registered the address first (pre-account
+    takeover). Like Firebase, the owner gets the account and every credential the unproven party
+    set ends: password, MFA, other linked providers, contact addresses, sessions, pending mail."""
+    conn.execute(update(users_t).where(users_t.c.id == user.id).values(
+        email_verified=True, password_hash=None, password_changed_at=None, credentials_linked_at=None,
+        mfa_enabled=False, mfa_secret=None, mfa_pending_secret=None, mfa_pending_codes=None,
+        mfa_last_step=None, updated_at=at))
+    mfa.store_backup_codes(conn, user.id, [])
+    conn.execute(delete(linked_accounts).where(linked_accounts.c.user_id == user.id))
+    conn.execute(delete(contact_emails).where(contact_emails.c.user_id == user.id))
+    onetime.void_for_user(conn, user.id, at)
+    sessions.revoke_all(conn, user.id, at, "account-claimed")
+    return users.by_id(conn, user.id)
 
 
 def link_identity(conn: Connection, user_id: str, identity: oauth.Identity, now: float) -> None:
@@ -342,7 +396,15 @@ def link_identity(conn: Connection, user_id: str, identity: oauth.Identity, now:
 @handles("oauthCallback")
 def oauth_callback(call: Call) -> Reply:
     call.services.limiter.hit(AUTH_PER_IP, call.ip)
-    return ok(oauth_sign_in(call, call.path["provider"], call.field("code"), call.field("redirectUri")))
+    return ok(oauth_sign_in(call, call.path["provider"], proof_of(call), call.field("redirectUri")))
+
+
+def proof_of(call: Call) -> oauth.Proof:
+    """What the app holds from the provider: an authorization code, a Google ID token, an access token."""
+    def text(name: str) -> str | None:
+        value = call.field(name)
+        return str(value) if value is not None else None
+    return oauth.Proof(code=text("code"), id_token=text("idToken"), access_token=text("accessToken"))
 
 
 @handles("oauthCallbackRedirect")
@@ -350,7 +412,7 @@ def oauth_callback_redirect(call: Call) -> Reply:
     call.services.limiter.hit(AUTH_PER_IP, call.ip)
     provider = call.path["provider"]
     own_uri = f"{call.base_url}/v1/auth/{provider}/callback"
-    tokens = oauth_sign_in(call, provider, str(call.query["code"]), own_uri)
+    tokens = oauth_sign_in(call, provider, oauth.Proof(code=str(call.query["code"])), own_uri)
     fragment = urlencode({k: str(v) for k, v in tokens.items()})
     return redirect(f"{call.services.settings.oauth_app_redirect}#{fragment}")
 
@@ -360,8 +422,7 @@ def oauth_callback_redirect(call: Call) -> Reply:
 
 @handles("getMe")
 def get_me(call: Call) -> Reply:
-    with call.services.store.read() as conn:
-        return ok(users.user_json(me(conn, call)))
+    return ok(users.user_json(call.user.user_row))  # read with the session, in the same lookup
 
 
 @handles("refreshToken")
@@ -379,8 +440,14 @@ def sign_out(call: Call) -> Reply:
 
 @handles("listSessions")
 def list_sessions(call: Call) -> Reply:
+    page, limit = page_query(call)
     with call.services.store.read() as conn:
-        return ok(sessions.list_for_user(conn, call.user.user_id, call.user.session_id, now_ms(call)))
+        items, total = sessions.list_for_user(conn, call.user.user_id, now_ms(call), page, limit)
+    return ok({"items": items, "pagination": pagination(page, limit, total)})
+
+
+def page_query(call: Call) -> tuple[int, int]:
+    return int(call.query.get("page") or 1), int(call.query.get("limit") or 10)
 
 
 @handles("revokeSession")
@@ -441,7 +508,7 @@ def confirm_password_reset(call: Call) -> Reply:
         # Mail to the address proves it is theirs.
         conn.execute(update(users_t).where(users_t.c.id == user.id).values(email_verified=True))
         sessions.revoke_all(conn, user.id, now_ms(call), "password-reset")
-    s.limiter.reset(LOGIN_FAILURES_PER_ACCOUNT, email)
+    s.limiter.forget(LOGIN_FAILURES, email)  # the mailbox's owner is back: no IP stays paused
     return ok({"message": "Password has been reset successfully"})
 
 
@@ -461,16 +528,16 @@ def change_password(call: Call) -> Reply:
     with s.store.read() as conn:
         user = me(conn, call)
     password = new_password(s, call.field("newPassword"), user.email)
-    s.limiter.check(LOGIN_FAILURES_PER_ACCOUNT, user.email)
+    check_attempts(call, user.email)
     if not verify_password(user.password_hash, str(call.field("currentPassword"))):
-        s.limiter.hit(LOGIN_FAILURES_PER_ACCOUNT, user.email)
+        count_failure(call, user.email)
         raise ApiError(errors.INVALID_PASSWORD)
     if verify_password(user.password_hash, password):
         raise ApiError(errors.SAME_AS_PREVIOUS_PASSWORD)
     hashed = hash_password(password)
     with s.store.write() as conn:
         set_password(conn, user, hashed, now_ms(call))
-        sessions.revoke_all(conn, user.id, now_ms(call), "password-change", keep=call.user.session_id)
+        sessions.revoke_all(conn, user.id, now_ms(call), "password-change")  # bkend: every session ends
     return ok({"message": "Password changed successfully"})
 
 
@@ -478,11 +545,10 @@ def change_password(call: Call) -> Reply:
 
 
 def check_own_password(call: Call, user: Any, field: str = "password") -> None:
-    s = call.services
-    s.limiter.check(LOGIN_FAILURES_PER_ACCOUNT, user.email)
+    check_attempts(call, user.email)
     if not verify_password(user.password_hash, str(call.field(field) or "")):
-        s.limiter.hit(LOGIN_FAILURES_PER_ACCOUNT, user.email)
-        raise ApiError(errors.INVALID_PASSWORD)
+        count_failure(call, user.email)
+        raise ApiError(errors.INVALID_CREDENTIALS)  # bkend's MFA guide
 
 
 @handles("enableMfa")
@@ -549,7 +615,7 @@ def link_account(call: Call) -> Reply:
     s = call.services
     provider = str(call.field("provider"))
     config = oauth.provider_config(s.settings.oauth, provider)
-    identity = oauth.exchange(config, str(call.field("code")), None)
+    identity = oauth.identify(config, proof_of(call), None)
     with s.store.write() as conn:
         user = me(conn, call)
         link_identity(conn, user.id, identity, s.clock.now())
@@ -558,8 +624,11 @@ def link_account(call: Call) -> Reply:
 
 @handles("listLinkedAccounts")
 def list_linked_accounts(call: Call) -> Reply:
+    page, limit = page_query(call)
     with call.services.store.read() as conn:
-        return ok(users.linked_accounts_json(conn, me(conn, call)))
+        every = users.linked_accounts_json(conn, me(conn, call))
+    items = every[(page - 1) * limit: page * limit]
+    return ok({"items": items, "pagination": pagination(page, limit, len(every))})
 
 
 @handles("unlinkAccount")
@@ -582,10 +651,10 @@ def unlink_account(call: Call) -> Reply:
 @handles("checkAccountExists")
 def check_account_exists(call: Call) -> Reply:
     kind, provider, account = call.field("type"), call.field("provider"), str(call.field("providerAccountId"))
-    if (kind == "credentials") != (provider == "credentials"):
+    if (kind == "credentials") != (provider == "email"):
         if kind == "oauth":
             raise ApiError(errors.UNSUPPORTED_PROVIDER, "type `oauth` needs provider `google` or `github`.")
-        raise ApiError(errors.INVALID_REQUEST, "type `credentials` goes with provider `credentials`.")
+        raise ApiError(errors.INVALID_REQUEST, "type `credentials` goes with provider `email`.")
     with call.services.store.read() as conn:
         if kind == "credentials":
             user = users.by_email(conn, account.strip().lower())

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from . import errors, invitations, mail, users
 from .clock import to_millis
-from .context import Call, Reply, created, ok
+from .context import Call, Reply, created, ok, pagination
 from .errors import ApiError
 from .operations import handles
 from .ratelimit import MAIL_PER_ADDRESS
 from .routes_auth import me
-from .routes_users import pagination
 from .store import invitations as invitations_t
 from .store import new_id
 from .tokens import digest, new_secret
@@ -54,7 +53,7 @@ def create_invitation(call: Call) -> Reply:
 @handles("listInvitations")
 def list_invitations(call: Call) -> Reply:
     q = call.query
-    page, limit = int(q.get("page") or 1), int(q.get("limit") or 20)
+    page, limit = int(q.get("page") or 1), int(q.get("limit") or 10)
     with call.services.store.read() as conn:
         items, total = invitations.page(
             conn, user_id=call.user.user_id, is_admin=call.user.is_admin,

@@ -41,6 +41,7 @@ def upload_sandbox_object(call: Call) -> Reply:
             data=call.raw_body,
             signing_key=s.signing_key,
             now=s.clock.now(),
+            quota=s.settings.upload_quota_bytes,
         ))
 
 

@@ -4,14 +4,13 @@ settings. A user may act on themselves (a `guest` only read); role `admin` may a
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, asc, desc, func, or_, select, true
 
 from . import errors, profiles, uploads, users
 from .clock import to_millis
-from .context import Call, Reply, created, ok
+from .context import Call, Reply, created, ok, pagination
 from .errors import ApiError
 from .operations import handles
 from .routes_auth import delete_account
@@ -53,17 +52,25 @@ SORT_COLUMNS = {
 SEARCH_COLUMNS = {"name": users_t.c.name, "nickname": users_t.c.nickname, "email": users_t.c.email}
 
 
+PUBLIC_SEARCH = ("name", "nickname")  # what a non-admin may search by: the public fields
+
+
 @handles("listUsers")
 def list_users(call: Call) -> Reply:
-    if not call.user.is_admin:
-        raise ApiError(errors.FORBIDDEN)
+    """bkend: every signed-in user may list users; the fields shown depend on the role (an admin sees
+    every field, anyone else the public ones: id, name, nickname, image)."""
+    admin = call.user.is_admin
     q = call.query
+    if not admin and ((q.get("searchType") and q["searchType"] not in PUBLIC_SEARCH)
+                      or q.get("sortBy") in ("email", "role") or q.get("includeAccounts")):
+        raise ApiError(errors.FORBIDDEN, "Only an admin can search or sort by e-mail or role, or include accounts.")
     page, limit = int(q.get("page") or 1), int(q.get("limit") or 20)
     where: ColumnElement[bool] = true()
     search = q.get("search")
     if search:
         needle = str(search).lower()
-        columns = [SEARCH_COLUMNS[q["searchType"]]] if q.get("searchType") else list(SEARCH_COLUMNS.values())
+        allowed = SEARCH_COLUMNS if admin else {k: SEARCH_COLUMNS[k] for k in PUBLIC_SEARCH}
+        columns = [allowed[q["searchType"]]] if q.get("searchType") else list(allowed.values())
         where = or_(*(func.lower(c).contains(needle, autoescape=True) for c in columns))
     column = SORT_COLUMNS[q.get("sortBy") or "createdAt"]
     order = desc if (q.get("sortDirection") or "desc") == "desc" else asc
@@ -75,13 +82,11 @@ def list_users(call: Call) -> Reply:
         ).all()
         include = bool(q.get("includeAccounts"))
         items = [
-            users.user_json(r, accounts=users.linked_accounts_json(conn, r) if include else None) for r in rows
+            users.user_json(r, accounts=users.linked_accounts_json(conn, r) if include else None) if admin
+            else users.public_json(r)
+            for r in rows
         ]
     return ok({"items": items, "pagination": pagination(page, limit, int(total))})
-
-
-def pagination(page: int, limit: int, total: int) -> dict[str, int]:
-    return {"page": page, "limit": limit, "total": total, "totalPages": math.ceil(total / limit)}
 
 
 @handles("createUser")
@@ -155,10 +160,14 @@ def update_user_profile(call: Call) -> Reply:
 @handles("createAvatarUploadUrl")
 def create_avatar_upload_url(call: Call) -> Reply:
     s = call.services
+    content_type = call.field("contentType") or uploads.type_of(str(call.field("filename")))
     with s.store.write() as conn:
         row = target(conn, call)
+        if content_type is None:
+            raise ApiError(errors.INVALID_REQUEST,
+                           "Send `contentType`, or a file name ending in .jpg, .jpeg, .png, .gif or .webp.")
         return ok(uploads.issue(
-            conn, user_id=row.id, content_type=str(call.field("contentType")), base_url=call.base_url,
+            conn, user_id=row.id, content_type=str(content_type), base_url=call.base_url,
             signing_key=s.signing_key, now=s.clock.now(), lifetime=s.lifetime("avatarUploadUrl")))
 
 
@@ -202,7 +211,8 @@ def _update_settings(call: Call, column: str, schema: str) -> Reply:
     defaults = _defaults(call, schema)
     with call.services.store.write() as conn:
         row = target(conn, call)
-        merged = {**profiles.with_defaults(defaults, getattr(row, column)), **body(call)}
+        changes = {k: defaults.get(k) if v is None else v for k, v in body(call).items()}  # null: the default
+        merged = {**profiles.with_defaults(defaults, getattr(row, column)), **changes}
         profiles.save(conn, row.id, {column: merged}, now_ms(call))
     return ok(merged)
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, select, update
+from sqlalchemy import Connection, and_, bindparam, func, select, update
 
 from . import errors
 from .clock import rfc3339_ms, to_millis
 from .context import Principal, Services
 from .errors import ApiError
-from .store import new_id, refresh_tokens, sessions, users
+from .store import Prepared, new_id, refresh_tokens, sessions, users
 from .tokens import TokenExpired, TokenInvalid, digest, new_secret
 
 ENDED_SESSION = "The access token belongs to a session that has ended; sign in again."
@@ -116,8 +116,8 @@ def rotate(services: Services, refresh_token: str) -> dict:
             failure = errors.INVALID_REFRESH_TOKEN
         elif row.revoked_at is not None:
             failure = errors.INVALID_REFRESH_TOKEN
-        elif row.used_at is not None:
-            revoke(conn, row.id, now, "refresh-token-reuse")
+        elif row.used_at is not None:  # bkend: a replayed refresh token ends every session of the user
+            revoke_all(conn, row.user_id, now, "refresh-token-reuse")
             failure = errors.INVALID_REFRESH_TOKEN
         elif now >= row.expires_at or now - row.last_accessed_at >= idle:
             revoke(conn, row.id, now, "expired")
@@ -129,7 +129,7 @@ def rotate(services: Services, refresh_token: str) -> dict:
                 .values(used_at=now)
             )
             if spent.rowcount != 1:  # a concurrent refresh spent it: same as reuse
-                revoke(conn, row.id, now, "refresh-token-reuse")
+                revoke_all(conn, row.user_id, now, "refresh-token-reuse")
                 failure = errors.INVALID_REFRESH_TOKEN
             else:
                 conn.execute(update(sessions).where(sessions.c.id == row.id).values(last_accessed_at=now))
@@ -173,20 +173,29 @@ def authenticate(services: Services, authorization: str | None, x_errors: tuple[
     except TokenInvalid:
         raise ApiError(errors.INVALID_TOKEN) from None
     now = to_millis(services.clock.now())
-    with services.store.read() as conn:
-        row = conn.execute(
-            select(sessions.c.revoked_at, sessions.c.expires_at, sessions.c.organization_id, users.c.role,
-                   users.c.banned)
-            .select_from(sessions.join(users, users.c.id == sessions.c.user_id))
-            .where(and_(sessions.c.id == claims.session_id, sessions.c.user_id == claims.user_id))
-        ).first()
-        user_gone = row is None and conn.execute(select(users.c.id).where(users.c.id == claims.user_id)).first() is None
-    if user_gone:
-        raise user_gone_error(x_errors)
+    # Read on every request, never cached: a sign-out or revocation in any process counts at once.
+    row = services.store.fetch_one(principal_query(services), sid=claims.session_id, uid=claims.user_id)
+    if row is None:
+        with services.store.read() as conn:
+            if conn.execute(select(users.c.id).where(users.c.id == claims.user_id)).first() is None:
+                raise user_gone_error(x_errors)
     if row is None or row.revoked_at is not None or row.expires_at <= now or row.banned:
         # signed out, revoked or suspended: the token stands for no one now
         raise ApiError(errors.INVALID_TOKEN, ENDED_SESSION)
-    return Principal(claims.user_id, claims.session_id, row.role, claims.organization_id)
+    return Principal(claims.user_id, claims.session_id, row.role, claims.organization_id, row)
+
+
+def principal_query(services: Services) -> Prepared:
+    """The session and its user in one lookup (the user's columns serve GET /v1/auth/me as well)."""
+    prepared = services.prepared.get("principal")
+    if prepared is None:
+        stmt = (
+            select(sessions.c.revoked_at, sessions.c.expires_at, users)
+            .select_from(sessions.join(users, users.c.id == sessions.c.user_id))
+            .where(and_(sessions.c.id == bindparam("sid"), sessions.c.user_id == bindparam("uid")))
+        )
+        prepared = services.prepared["principal"] = services.store.prepare(stmt)
+    return prepared
 
 
 def user_gone_error(x_errors: tuple[str, ...]) -> ApiError:
@@ -197,25 +206,35 @@ def user_gone_error(x_errors: tuple[str, ...]) -> ApiError:
     return ApiError(errors.INVALID_TOKEN, ENDED_SESSION)
 
 
-def list_for_user(conn: Connection, user_id: str, current: str, now_ms: int) -> list[dict[str, Any]]:
+def ever_signed_in(conn: Connection, user_id: str) -> bool:
+    """Whether the user ever had a session (any, ended or not): `is_new_user` is its negation."""
+    return conn.execute(select(sessions.c.id).where(sessions.c.user_id == user_id).limit(1)).first() is not None
+
+
+def list_for_user(conn: Connection, user_id: str, now_ms: int, page: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+    """One page of the user's active sessions, most recently used first, and how many there are."""
+    active = and_(sessions.c.user_id == user_id, sessions.c.revoked_at.is_(None), sessions.c.expires_at > now_ms)
+    total = int(conn.execute(select(func.count()).select_from(sessions).where(active)).scalar_one())
+    if (page - 1) * limit >= total:  # past the end: no query
+        return [], total
     rows = conn.execute(
-        select(sessions)
-        .where(and_(sessions.c.user_id == user_id, sessions.c.revoked_at.is_(None), sessions.c.expires_at > now_ms))
+        select(sessions).where(active)
         .order_by(sessions.c.last_accessed_at.desc(), sessions.c.created_at.desc(), sessions.c.id)
+        .limit(limit).offset((page - 1) * limit)
     )
-    return [session_json(r, current) for r in rows]
+    return [session_json(r) for r in rows], total
 
 
-def session_json(row: Any, current: str) -> dict[str, Any]:
+def session_json(row: Any) -> dict[str, Any]:
     agent = row.user_agent or ""
     return {
         "id": row.id,
-        "device": device_label(agent),
+        "userId": row.user_id,
         "userAgent": agent,
-        "ip": row.ip,
+        "ipAddress": row.ip,
+        "deviceInfo": device_label(agent),
+        "lastActivityAt": rfc3339_ms(row.last_accessed_at),
         "createdAt": rfc3339_ms(row.created_at),
-        "lastAccessedAt": rfc3339_ms(row.last_accessed_at),
-        "current": row.id == current,
     }
 
 

@@ -16,6 +16,7 @@ ISSUER = "bkend-sandbox"
 ALGORITHM = "HS256"
 REQUIRED_CLAIMS = ("iss", "aud", "sub", "sid", "jti", "iat", "exp")
 CLOCK_SKEW = 30  # seconds of leeway for iat in the future
+VERIFIED_CACHE = 10_000  # access tokens whose signature was checked
 
 
 class TokenExpired(Exception):
@@ -44,6 +45,7 @@ class AccessTokens:
         self.audience = audience
         self.lifetime = lifetime
         self._clock = clock
+        self._cache: dict[str, AccessClaims] = {}
 
     def issue(self, user_id: str, session_id: str, organization_id: str | None = None) -> str:
         now = int(self._clock.now())
@@ -63,6 +65,26 @@ class AccessTokens:
     def verify(self, token: str) -> AccessClaims:
         """Signature first (algorithm pinned, so `alg: none` and RS/HS confusion fail), then claims.
         Time claims are checked against the injected clock, not the wall clock."""
+        claims = self._verified(token)
+        now = self._clock.now()
+        if claims.issued_at > now + CLOCK_SKEW:
+            raise TokenInvalid("issued in the future")
+        if claims.expires_at <= now:
+            raise TokenExpired("expired")
+        return claims
+
+    def _verified(self, token: str) -> AccessClaims:
+        """The signature and shape of a token, remembered: a string that verified once under this
+        secret always will, and each request re-checks the time claims (and the session) itself."""
+        cached = self._cache.get(token)
+        if cached is None:
+            cached = self._decode(token)
+            if len(self._cache) >= VERIFIED_CACHE:
+                self._cache.clear()  # bounded; refilled by the tokens still in use
+            self._cache[token] = cached
+        return cached
+
+    def _decode(self, token: str) -> AccessClaims:
         try:
             header = jwt.get_unverified_header(token)
             if header.get("alg") != ALGORITHM:
@@ -87,11 +109,6 @@ class AccessTokens:
             sub, sid, jti = str(claims["sub"]), str(claims["sid"]), str(claims["jti"])
         except (TypeError, ValueError) as exc:
             raise TokenInvalid("malformed claims") from exc
-        now = self._clock.now()
-        if iat > now + CLOCK_SKEW:
-            raise TokenInvalid("issued in the future")
-        if exp <= now:
-            raise TokenExpired("expired")
         org = claims.get("org")
         return AccessClaims(sub, sid, jti, iat, exp, str(org) if org else None)
 

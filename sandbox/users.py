@@ -85,12 +85,27 @@ def user_json(row: Any, *, accounts: list[dict[str, Any]] | None = None) -> dict
         "emailVerified": bool(row.email_verified),
         "image": row.image,
         "mfaEnabled": bool(row.mfa_enabled),
+        "nickname": row.nickname,
+        "onboardingStatus": onboarding_status(row.onboarding),
         "createdAt": rfc3339_ms(row.created_at),
         "updatedAt": rfc3339_ms(row.updated_at),
     }
     if accounts is not None:
         out["accounts"] = accounts
     return out
+
+
+def public_json(row: Any) -> dict[str, Any]:
+    """What any signed-in user may see of another user (the `PublicUser` schema)."""
+    return {"id": row.id, "name": row.name, "nickname": row.nickname, "image": row.image}
+
+
+def onboarding_status(stored: Any) -> str:
+    """`completed` (bkend's value) once onboarding is finished; the earlier values are the sandbox's."""
+    stored = stored or {}
+    if stored.get("completed"):
+        return "completed"
+    return "in_progress" if stored.get("completedSteps") or stored.get("currentStep") else "not_started"
 
 
 def clean_name(raw: Any) -> str:
@@ -102,18 +117,24 @@ def clean_name(raw: Any) -> str:
 
 
 def linked_accounts_json(conn: Connection, row: Any) -> list[dict[str, Any]]:
-    """The user's sign-in methods: `credentials` when there is a password, then the providers."""
+    """The user's sign-in methods: `email` when there is a password (its id is the user's), then the
+    providers."""
     out = []
     if row.password_hash:
         out.append({
-            "provider": "credentials",
+            "id": row.id,
+            "userId": row.id,
+            "provider": "email",
+            "providerAccountId": row.email,
             "email": row.email,
-            "linkedAt": rfc3339_ms(row.credentials_linked_at or row.created_at),
+            "connectedAt": rfc3339_ms(row.credentials_linked_at or row.created_at),
         })
     for acc in conn.execute(
         select(linked_accounts).where(linked_accounts.c.user_id == row.id).order_by(linked_accounts.c.linked_at)
     ):
-        out.append({"provider": acc.provider, "email": acc.email, "linkedAt": rfc3339_ms(acc.linked_at)})
+        out.append({"id": acc.id, "userId": row.id, "provider": acc.provider,
+                    "providerAccountId": acc.provider_account_id, "email": acc.email,
+                    "connectedAt": rfc3339_ms(acc.linked_at)})
     return out
 
 

@@ -1,75 +1,31 @@
 """`make bench`: build time, page weight and console size, printed as a table.
 
-- Build time: `mkdocs build` of this site (both languages, macros, i18n) against a plain Material
-  build of the same Korean pages (no plugins but search), median of a few runs.
+- Build and reload times (scripts/bench_build.py says exactly what each row measures): the full
+  build against plain Material builds of the same pages in both languages, the `make serve` reload
+  after a page edit and after a spec edit, and the build at 10x the pages.
 - Page weight: for a few pages, the HTML plus every script and stylesheet it loads at start, raw
   and gzipped.
 - Console: console.js + console.css gzipped, against its 12 KB budget.
-- Lighthouse (mobile) on six pages against the plain build: scripts/bench_lighthouse.py
-  (LIGHTHOUSE_RUNS=0 skips it). Exits 1 when a page misses its budget.
+- Lighthouse (mobile) on six pages against a plain Material build of the same Korean pages:
+  scripts/bench_lighthouse.py (LIGHTHOUSE_RUNS=0 skips it). Exits 1 when a page misses its budget.
 """
 
 from __future__ import annotations
 
 import gzip
-import os
 import re
-import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+import bench_build
 import bench_lighthouse
-import yaml
+import bench_sandbox
+from bench_search import rows as search_rows
 
 ROOT = Path(__file__).resolve().parent.parent
-RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 PAGES = ["", "authentication/email-signup/", "authentication/sessions-tokens/", "reference/error-codes/"]
 CONSOLE_BUDGET = 12 * 1024
-
-
-def build_seconds(config: Path, site_dir: Path) -> float:
-    timings = []
-    for _ in range(RUNS):
-        shutil.rmtree(site_dir, ignore_errors=True)
-        start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site_dir)],
-            cwd=ROOT,
-            check=True,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        )
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
-
-
-def plain_material_config(tmp: Path) -> Path:
-    """The same Korean pages under a stock Material config (macro calls stay as text)."""
-    docs = tmp / "plain-docs"
-    shutil.copytree(ROOT / "docs" / "ko", docs)
-    config = {
-        "site_name": "plain",
-        "docs_dir": str(docs),
-        "theme": {"name": "material", "language": "ko", "font": False},  # no Google Fonts (offline)
-        "plugins": ["search"],
-        "markdown_extensions": [
-            "admonition",
-            "attr_list",
-            "md_in_html",
-            "tables",
-            "pymdownx.details",
-            "pymdownx.superfences",
-            {"pymdownx.tabbed": {"alternate_style": True}},
-            "pymdownx.highlight",
-            "pymdownx.inlinehilite",
-        ],
-    }
-    path = tmp / "plain.yml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    return path
 
 
 def gz(data: bytes) -> int:
@@ -103,11 +59,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         site = tmp / "site"
-        ours = build_seconds(ROOT / "mkdocs.yml", site)
-        plain = build_seconds(plain_material_config(tmp), tmp / "plain-site")
-        rows.append(("build: this site (ko + en, macros, i18n)", f"{ours:.2f} s"))
-        rows.append(("build: plain Material, same ko pages", f"{plain:.2f} s"))
-        rows.append(("build: overhead factor", f"{ours / plain:.2f}x"))
+        bench_build.build_seconds(ROOT / "mkdocs.yml", site, runs=1)
+        rows += bench_build.rows()
         for page in PAGES:
             for prefix in ("", "en/"):
                 if (site / prefix / page / "index.html").is_file():
@@ -119,17 +72,24 @@ def main() -> int:
             rows.append(
                 ("console: js + css gzipped (budget 12 KB)", f"{kb(size)} ({size * 100 // CONSOLE_BUDGET}%)")
             )
+        rows.extend(search_rows(site))
         loader = site / "assets" / "console" / "loader.js"
         if loader.is_file():
             rows.append(("console loader on every page, gzipped", f"{gz(loader.read_bytes())} B"))
-        lighthouse = bench_lighthouse.table(site, tmp / "plain-site") if bench_lighthouse.RUNS else ("", True)
+        lighthouse: tuple[str, bool] = ("", True)
+        if bench_lighthouse.RUNS:
+            plain_site = tmp / "plain-site-ko"
+            bench_build.build_seconds(bench_build.plain_material_config(tmp, "ko"), plain_site, runs=1)
+            lighthouse = bench_lighthouse.table(site, plain_site)
     width = max(len(name) for name, _ in rows)
     print(f"{'measure'.ljust(width)} | value")
     print(f"{'-' * width}-|-{'-' * 28}")
     for name, value in rows:
         print(f"{name.ljust(width)} | {value}")
     print(f"\n{lighthouse[0]}" if lighthouse[0] else "")
-    return 0 if lighthouse[1] else 1
+    print()
+    sandbox_status = bench_sandbox.main([])  # the sandbox's throughput, latency and memory
+    return 0 if lighthouse[1] and sandbox_status == 0 else 1
 
 
 if __name__ == "__main__":

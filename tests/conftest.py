@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# Optional fixtures beside the clone (never needed to build, run or pass). CI checks it out there.
+SHARED = ROOT.parent / "shared"
 # Debian's chromium (what CI installs); CHROMIUM_PATH points elsewhere; without either, Playwright's own.
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or (str(DEBIAN_CHROMIUM) if DEBIAN_CHROMIUM.exists() else None)
@@ -34,6 +36,44 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
+def needs_shared(relative: str) -> pytest.MarkDecorator:
+    """Mark a test (or a module, as `pytestmark`) that reads `../shared/<relative>`.
+
+    Absent, the test skips on a laptop but fails in CI (`CI=true`), where ../shared is expected."""
+    return pytest.mark.needs_shared(relative)
+
+
+def require_shared(relative: str) -> Path:
+    """`../shared/<relative>` for a fixture that needs it: skips without it, fails under CI=true."""
+    path = SHARED / relative
+    if not path.exists():
+        shown = f"../shared/{relative}"
+        if in_ci():
+            pytest.fail(f"{shown} is missing, and CI=true expects ../shared beside the clone", pytrace=False)
+        pytest.skip(f"{shown} is not here (optional fixtures)")
+    return path
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for mark in item.iter_markers("needs_shared"):
+        require_shared(mark.args[0])
+
+
+def stop_process(proc: subprocess.Popen, timeout: float = 10.0) -> None:
+    """Stop a server a test started, and reap it: terminate, and kill if it does not go in time.
+    A process left behind would fail some later test through a ResourceWarning."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def free_port() -> int:
@@ -142,7 +182,8 @@ SANDBOX_KEY = "pk_sandbox_bkend_docs"
 
 @contextlib.contextmanager
 def run_sandbox(
-    db_path: Path, *, cors_origins: str = "", extra_env: dict[str, str] | None = None
+    db_path: Path, *, cors_origins: str = "", extra_env: dict[str, str] | None = None,
+    extra_args: list[str] | None = None, start_timeout: float = 20.0,
 ) -> Iterator[Sandbox]:
     """Start `python -m sandbox` on a free port with its own database; stop it afterwards.
 
@@ -159,7 +200,8 @@ def run_sandbox(
     }
     log = log_path.open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sandbox", "--host", "127.0.0.1", "--port", str(port), "--db", str(db_path)],
+        [sys.executable, "-m", "sandbox", "--host", "127.0.0.1", "--port", str(port), "--db", str(db_path),
+         *(extra_args or [])],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -167,17 +209,12 @@ def run_sandbox(
     )
     try:
         try:
-            wait_for_port(port, proc=proc)
+            wait_for_port(port, timeout=start_timeout, proc=proc)
         except (RuntimeError, TimeoutError) as error:
             raise RuntimeError(f"{error}\n{log_path.read_text()}") from error
         yield Sandbox(f"http://127.0.0.1:{port}", SANDBOX_KEY, db_path, jwt_secret, proc)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)
         log.close()
 
 

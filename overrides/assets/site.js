@@ -15,9 +15,13 @@
   }
   function repointSwitcher() {
     var links = alternates();
+    var current = document.documentElement.lang;
     document.querySelectorAll(".md-select__link[hreflang]").forEach(function (a) {
       var target = links[a.getAttribute("hreflang")];
       if (target) a.href = target;
+      // the reader's language is marked (and announced) in the menu
+      if (a.getAttribute("hreflang") === current) a.setAttribute("aria-current", "true");
+      else a.removeAttribute("aria-current");
     });
   }
   document.addEventListener("click", function (event) {
@@ -27,7 +31,8 @@
     if (!target) return;
     event.preventDefault();
     event.stopImmediatePropagation();
-    location.assign(target);
+    // same section in the other language: headings carry the same English anchors in both
+    location.assign(target + location.hash);
   }, true);
 
   // ---- Accessibility fixes for Material's markup ------------------------------------------

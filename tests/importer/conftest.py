@@ -49,7 +49,7 @@ class Converted:
     src: Path
 
     def page(self, rel: str, lang: str = "ko") -> str:
-        return (self.out / lang / rel).read_text(encoding="utf-8")
+        return (self.out / "docs" / lang / rel).read_text(encoding="utf-8")
 
 
 @pytest.fixture
@@ -63,7 +63,9 @@ def convert(tmp_path: Path) -> Callable[..., Converted]:
         src = write_space(tmp_path / f"space{n}", {"page.md": page, **(files or {})})
         out = tmp_path / f"out{n}"
         result = import_space(src, out)
-        return Converted((out / "ko" / "page.md").read_text(encoding="utf-8"), result, out, src)
+        # page.md is the space's first page, so it is the home page (index.md)
+        written = out / "docs" / result.outputs[src / "page.md"]
+        return Converted(written.read_text(encoding="utf-8"), result, out, src)
 
     return run
 
@@ -79,5 +81,9 @@ def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under `folder` with its bytes, to prove a folder was left untouched."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file under `folder` with its bytes, to prove a folder was left untouched. The generated
+    mkdocs.yml names this project's folder, which is written as `<project>` so goldens hold anywhere."""
+    files = {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    if "mkdocs.yml" in files and (folder / "docs").is_dir():
+        files["mkdocs.yml"] = files["mkdocs.yml"].replace(str(ROOT).encode(), b"<project>")
+    return files

@@ -239,8 +239,8 @@ def test_figures_and_images_copy_assets_and_rewrite_paths(convert):
 
         Inline ![Alt](media/image-1.png) and ![](media/a-b.png)
         """)
-    assert (conv.out / "ko" / "media" / "image-1.png").read_bytes() == png
-    assert (conv.out / "ko" / "media" / "a-b.png").read_bytes() == png + b"2"
+    assert (conv.out / "docs" / "ko" / "media" / "image-1.png").read_bytes() == png
+    assert (conv.out / "docs" / "ko" / "media" / "a-b.png").read_bytes() == png + b"2"
     assert conv.result.assets == 2
 
 
@@ -294,10 +294,10 @@ def test_links_follow_the_new_layout(convert):
         [r]: docs/index.md
         """)
     assert conv.result.warnings == []
-    assert (conv.out / "ko" / "docs" / "시작-하기.md").is_file()
+    assert (conv.out / "docs" / "ko" / "docs" / "시작-하기.md").is_file()
 
 
-def test_links_out_of_the_import_are_kept_and_reported_with_their_line(convert):
+def test_links_that_cannot_be_followed_keep_their_text_and_are_reported_with_their_line(convert):
     page = md("""
         # Title
 
@@ -306,26 +306,47 @@ def test_links_out_of_the_import_are_kept_and_reported_with_their_line(convert):
         [listed nowhere](unlisted.md)
         [bad anchor](#nowhere)
         [gitbook broken](broken-reference)
+        [new broken](/broken/pages/AbCdEf)
+        [by reference][gone]
+
+        [gone]: gone.md
         """)
     conv = convert(page, {"SUMMARY.md": "* [Page](page.md)\n", "unlisted.md": "# Unlisted\n"})
     assert conv.text == md("""
         # Title
 
-        [missing](other.md)
-        [outside](../../elsewhere.md)
-        [listed nowhere](unlisted.md)
-        [bad anchor](#nowhere)
+        missing
+        outside
+        listed nowhere
+        bad anchor
         gitbook broken
+        new broken
+        [by reference][gone]
+
+        [gone]: #
         """)
     found = [(d.line, d.kind, d.target) for d in conv.result.warnings]
     assert found == [
-        (3, "link-outside", "other.md"),
-        (4, "link-outside", "../../elsewhere.md"),
+        (3, "broken-link", "other.md"),
+        (4, "broken-link", "../../elsewhere.md"),
         (5, "link-outside", "unlisted.md"),
         (6, "anchor", "#nowhere"),
         (7, "broken-link", "broken-reference"),
+        (8, "broken-link", "/broken/pages/AbCdEf"),
+        (11, "broken-link", "gone.md"),
     ]
-    assert "not listed in SUMMARY.md" in conv.result.warnings[2].message
+    assert "'unlisted.md' is not part of this import" in conv.result.warnings[2].message
+    assert all(str(d).startswith(f"{conv.src / 'page.md'}:{d.line}: warning: ") for d in conv.result.warnings)
+
+
+def test_links_out_of_the_import_go_to_the_repository_web_url(tmp_path):
+    src = write_space(tmp_path / "space", {"page.md": "[unlisted](unlisted.md) [tool](tools/run.sh)\n", "tools/run.sh": "x"})
+    (src / "SUMMARY.md").write_text("* [Page](page.md)\n", encoding="utf-8")
+    (src / "unlisted.md").write_text("# U\n", encoding="utf-8")
+    result = import_space(src, tmp_path / "out", repo_url="https://git.example.org/team/docs/blob/main/")
+    text = (tmp_path / "out" / "docs" / result.outputs[src / "page.md"]).read_text(encoding="utf-8")
+    assert text == "[unlisted](https://git.example.org/team/docs/blob/main/unlisted.md) [tool](media/run.sh)\n"
+    assert result.warnings == []
 
 
 def test_content_ref_becomes_a_link_titled_like_the_nav(convert):
@@ -382,9 +403,9 @@ def test_readme_becomes_index_and_nav_fragment_follows_summary(convert):
           - Site: https://example.com/
         """)
     assert sorted(str(p.relative_to(conv.out)) for p in conv.out.rglob("*.md")) == [
-        "ko/index.md",
-        "ko/page.md",
-        "ko/sub/index.md",
+        "docs/ko/index.md",
+        "docs/ko/page.md",
+        "docs/ko/sub/index.md",
     ]
 
 
@@ -468,7 +489,7 @@ def test_front_matter_keeps_description_and_drops_gitbook_layout_keys(convert):
         [gone](gone.md)
         """)
     conv = convert(page)
-    assert conv.text == "---\ndescription: 짧은 설명\n---\n\n# 제목\n\n[gone](gone.md)\n"
+    assert conv.text == "---\ndescription: 짧은 설명\n---\n\n# 제목\n\ngone\n"
     assert [d.line for d in conv.result.warnings] == [11]  # line numbers still count the front matter
 
 
@@ -491,3 +512,25 @@ def test_gitbook_heading_anchor_becomes_an_attr_list_id_that_links_use(convert):
     assert conv.text == "## 토큰 갱신 { #refresh-token }\n\n[위로](#refresh-token) [다른 페이지에서](other.md#refresh)\n"
     assert conv.result.warnings == []
     assert conv.page("other.md") == "# O\n\n## Refresh { #refresh }\n"
+
+
+def test_gitbook_yaml_names_the_content_root_the_readme_and_the_summary(tmp_path):
+    src = tmp_path / "repo"
+    write_space(
+        src,
+        {
+            ".gitbook.yaml": "root: ./content/\nstructure:\n  readme: intro.md\n  summary: toc.md\n",
+            "SUMMARY.md": "* [Not this one](elsewhere.md)\n",
+            "content/toc.md": "# Contents\n\n* [Guide](guide.md)\n* [Intro](intro.md)\n",
+            "content/intro.md": "# Intro\n\nSee the [guide](guide.md) and the [logo](/assets/logo.png).\n",
+            "content/guide.md": "# Guide\n\nBack to the [intro](intro.md).\n",
+            "content/assets/logo.png": b"\x89PNG",
+        },
+    )
+    result = import_space(src, tmp_path / "out")
+    assert result.outputs == {src / "content" / "guide.md": "ko/guide.md", src / "content" / "intro.md": "ko/index.md"}
+    assert (tmp_path / "out" / "docs" / "ko" / "index.md").read_text(encoding="utf-8") == (
+        "# Intro\n\nSee the [guide](guide.md) and the [logo](media/logo.png).\n"
+    )
+    assert (tmp_path / "out" / "docs" / "ko" / "guide.md").read_text(encoding="utf-8").endswith("[intro](index.md).\n")
+    assert result.warnings == []

@@ -27,9 +27,6 @@ BAD_PAGES = {
         3,
         "{% hint %} is never closed (missing {% endhint %})",
     ),
-    "unknown tag": ('# T\n\n{% swagger src="api.yaml" path="/x" method="get" %}\n', 3, "unknown GitBook tag {% swagger %}"),
-    "raw tag on its own line": ("{% raw %}\n", 1, "unknown GitBook tag {% raw %}"),
-    "unknown hint style": ('{% hint style="tip" %}\nx\n{% endhint %}\n', 1, "unknown hint style 'tip'"),
     "hint without style": ("{% hint %}\nx\n{% endhint %}\n", 1, '{% hint %} needs a style="..." attribute'),
     "unreadable attributes": ("{% hint style=info %}\nx\n{% endhint %}\n", 1, "cannot read the attributes"),
     "end tag without its start": ("text\n\n{% endtab %}\n", 3, "{% endtab %} without an open {% tab %}"),
@@ -56,13 +53,6 @@ BAD_PAGES = {
     "code tag without a fence": ('{% code title="x" %}\nplain\n{% endcode %}\n', 1, "must wrap exactly one fenced code block"),
     "unclosed fence": ("# T\n\n```bash\necho\n", 3, "code fence ``` is never closed"),
     "unclosed details": ("<details>\n<summary>S</summary>\n\nbody\n", 1, "<details> is never closed"),
-    "missing image": ("# T\n\n![x](.gitbook/assets/gone.png)\n", 3, "missing asset '.gitbook/assets/gone.png'"),
-    "missing figure image": (
-        '<figure><img src="../.gitbook/assets/gone.png" alt=""><figcaption></figcaption></figure>\n',
-        1,
-        "missing asset",
-    ),
-    "missing file": ('{% file src=".gitbook/assets/gone.pdf" %}\n', 1, "missing asset"),
 }
 
 
@@ -80,34 +70,73 @@ def test_bad_page_fails_with_file_line_and_writes_nothing(tmp_path, page, line, 
     assert [p.name for p in tmp_path.iterdir()] == ["space"]  # no staging folder left behind
 
 
+DEGRADED_PAGES = {
+    "unknown tag": ('# T\n\n{% api-widget src="api.yaml" path="/x" method="get" %}\n', 3, "unknown GitBook block {% api-widget %}: dropped the tag", "# T\n"),
+    "unknown block keeps its content": (
+        '{% include-me x="1" %}\ninner **text**\n{% endinclude-me %}\n', 1, "kept its content", "inner **text**\n"
+    ),
+    "raw tag on its own line": ("{% raw %}\n", 1, "unknown GitBook block {% raw %}", "\n"),
+    "unknown hint style": ('{% hint style="hot" %}\nx\n{% endhint %}\n', 1, "unknown hint style 'hot': made it a note", '!!! note ""\n\n    x\n'),
+    "missing image": ("# T\n\n![a screen](.gitbook/assets/gone.png)\n", 3, "missing file '.gitbook/assets/gone.png'", "# T\n\na screen\n"),
+    "missing figure image": (
+        '<figure><img src="../.gitbook/assets/gone.png" alt="the flow"><figcaption></figcaption></figure>\n',
+        1,
+        "missing file",
+        '<figure markdown="span">\n  the flow\n</figure>\n',
+    ),
+    "missing file": ('{% file src=".gitbook/assets/gone.pdf" %}\n', 1, "missing file", "gone.pdf\n"),
+    "conditional": ('{% if visitor.claims.plan == "pro" %}\nfor some\n{% else %}\nfor others\n{% endif %}\n', 1, "every reader sees all of it", "for some\nfor others\n"),
+}
+
+
+@pytest.mark.parametrize(("page", "line", "message", "written"), DEGRADED_PAGES.values(), ids=DEGRADED_PAGES.keys())
+def test_what_gitbook_survives_is_a_warning_with_file_and_line_and_the_rest_is_kept(tmp_path, page, line, message, written):
+    src = write_space(tmp_path / "space", {"page.md": page})
+    result = import_space(src, tmp_path / "out")
+    [warning] = result.warnings
+    assert str(warning).startswith(f"{src / 'page.md'}:{line}: warning: ")
+    assert message in warning.message
+    assert (tmp_path / "out" / "docs" / "ko" / "index.md").read_text(encoding="utf-8") == written
+
+
 def test_every_error_of_every_page_is_reported_at_once(tmp_path):
     src = write_space(
         tmp_path / "space",
-        {"a.md": "{% hint style=\"info\" %}\n", "b.md": "ok\n\n{% foo %}\n", "c.md": "fine\n"},
+        {"a.md": "{% hint style=\"info\" %}\n", "b.md": "ok\n\n{% foo %}\n", "c.md": "```\nnever closed\n"},
     )
     with pytest.raises(ImportFailed) as failed:
         import_space(src, tmp_path / "out")
-    assert [(d.path.name, d.line) for d in failed.value.diagnostics] == [("a.md", 1), ("b.md", 3)]
+    found = [(d.path.name, d.line, d.severity) for d in failed.value.diagnostics]
+    assert found == [("a.md", 1, "error"), ("b.md", 3, "warning"), ("c.md", 1, "error")]
 
 
 @pytest.mark.parametrize(
     ("summary", "line", "message"),
     [
-        ("* [Gone](gone.md)\n", 1, "page 'gone.md' listed in SUMMARY.md does not exist"),
-        ("# Table of contents\n\n* [Page](page.md)\nnot an entry\n", 4, "not a SUMMARY.md entry"),
-        ("* [Up](../page.md)\n", 1, "must be .md pages inside the space"),
-        ("* [A](<a b.md>)\n* [B](a-b.md)\n", 2, "would both be written to 'a-b.md'"),
+        ("* [Page](page.md)\n* [Gone](gone.md)\n", 2, "page 'gone.md' listed in SUMMARY.md does not exist: skipped"),
+        ("# Table of contents\n\n* [Page](page.md)\n[not an entry\n", 4, "not a SUMMARY.md entry, skipped"),
+        ("* [Page](page.md)\n* [Logo](logo.png)\n", 2, "'logo.png' is not a .md page"),
+        ("* [Page](page.md)\n* ```yaml\n  type: builtin:openapi\n  ```\n", 2, "OpenAPI reference"),
     ],
 )
-def test_bad_summary_fails_with_its_line(tmp_path, summary, line, message):
+def test_summary_problems_gitbook_survives_are_warnings_with_their_line(tmp_path, summary, line, message):
+    src = write_space(tmp_path / "space", {"SUMMARY.md": summary, "page.md": "# P\n"})
+    result = import_space(src, tmp_path / "out")
+    [warning] = result.warnings
+    assert (warning.path, warning.line) == (src / "SUMMARY.md", line)
+    assert message in warning.message
+    assert (tmp_path / "out" / "nav.ko.yml").read_text(encoding="utf-8") == "- Page: index.md\n"
+
+
+def test_two_pages_with_one_output_path_is_an_error(tmp_path):
     src = write_space(
-        tmp_path / "space", {"SUMMARY.md": summary, "page.md": "# P\n", "a b.md": "# A\n", "a-b.md": "# B\n"}
+        tmp_path / "space", {"SUMMARY.md": "* [A](<a b.md>)\n* [B](a-b.md)\n", "a b.md": "# A\n", "a-b.md": "# B\n"}
     )
     with pytest.raises(ImportFailed) as failed:
         import_space(src, tmp_path / "out")
     [error] = failed.value.diagnostics
-    assert (error.path, error.line) == (src / "SUMMARY.md", line)
-    assert message in error.message
+    assert (error.path, error.line) == (src / "SUMMARY.md", 2)
+    assert "would both be written to 'a-b.md'" in error.message
 
 
 def test_malformed_fixture_on_the_command_line_leaves_out_untouched(tmp_path):
@@ -123,9 +152,9 @@ def test_malformed_fixture_on_the_command_line_leaves_out_untouched(tmp_path):
     assert proc.returncode == 1, proc.stderr
     page = src / "ko" / "guide" / "broken.md"
     assert f"{page}:7: error: {{% hint %}} is never closed (missing {{% endhint %}})" in proc.stderr
-    assert f"{page}:13: error: unknown GitBook tag {{% swagger %}}" in proc.stderr
-    assert f"{src / 'en' / 'README.md'}:5: error: missing asset '.gitbook/assets/missing.png'" in proc.stderr
-    assert f"import failed: 3 error(s), 0 warning(s); {out} was not changed" in proc.stderr
+    assert f"{page}:13: warning: unknown GitBook block {{% api-widget %}}: dropped the tag" in proc.stderr
+    assert f"{src / 'en' / 'README.md'}:5: warning: missing file '.gitbook/assets/missing.png'" in proc.stderr
+    assert f"import failed: 1 error(s), 2 warning(s); {out} was not changed" in proc.stderr
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
@@ -135,7 +164,7 @@ def test_strict_turns_warnings_into_a_failure(tmp_path):
     out = tmp_path / "out"
     proc = run_cli(src, out, "--strict")
     assert proc.returncode == 1
-    assert f"{src / 'page.md'}:1: error: link to 'gone.md': the page is not in this import; kept as written (--strict)" in proc.stderr
+    assert f"{src / 'page.md'}:1: error: link to 'gone.md': no such page or file: kept its text (--strict)" in proc.stderr
     assert not out.exists()
 
 
@@ -146,11 +175,12 @@ def test_strict_turns_warnings_into_a_failure(tmp_path):
         (["{space}", "{full}"], "exists and is not empty (use --force to replace it)"),
         (["{space}", "{space}"], "OUT must not be SRC or a folder that contains it"),
         (["{space}", "{out}", "--lang-map", "ko"], "--lang-map: expected FOLDER=LANG, got 'ko'"),
-        (["{space}", "{out}", "--lang-map", "ko=ko"], "use --lang, not --lang-map"),
+        (["{space}", "{out}", "--lang-map", "ko=ko"], "--lang-map names it, but it has no SUMMARY.md"),
         (["{space}", "{out}", "--lang", "Korean!"], "'Korean!' is not a language code"),
         (["{multi}", "{out}", "--lang-map", "ko=ko,jp=ja"], "--lang-map names it, but it has no SUMMARY.md"),
         (["{multi}", "{out}", "--lang-map", "ko=ko,en=ko"], "two source folders map to the same language"),
         (["{plain}", "{out}"], "no SUMMARY.md, and no language folders with one"),
+        (["{spaces}", "{out}"], "help hold their own SUMMARY.md but are not language folders: import one space"),
     ],
 )
 def test_usage_errors_exit_2_and_touch_nothing(tmp_path, args, message):
@@ -158,6 +188,7 @@ def test_usage_errors_exit_2_and_touch_nothing(tmp_path, args, message):
         "missing": tmp_path / "missing",
         "space": write_space(tmp_path / "space", {"page.md": "# P\n"}),
         "multi": _multi(tmp_path / "multi"),
+        "spaces": write_space(tmp_path / "spaces" / "help", {"page.md": "# Help\n"}).parent,
         "plain": tmp_path / "plain",
         "full": tmp_path / "full",
         "out": tmp_path / "out",

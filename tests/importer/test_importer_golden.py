@@ -28,18 +28,25 @@ def _diff(name: str, expected: bytes, actual: bytes) -> str:
         return f"{name}: binary content differs"
 
 
-@pytest.mark.parametrize("case", ["constructs"])
+# constructs: two language folders named on the command line; gitbook-repo: a whole repository
+# (.gitbook.yaml, a stale root SUMMARY.md, language folders, assets and examples at its root).
+CASES = {"constructs": {"lang_map": {"ko": "ko", "en": "en"}}, "gitbook-repo": {}}
+
+
+@pytest.mark.parametrize("case", CASES)
 def test_import_matches_golden_files(tmp_path, case):
     src = FIXTURES / case
     out = tmp_path / "out"
-    result = import_space(src, out, lang_map={"ko": "ko", "en": "en"})
+    result = import_space(src, out, **CASES[case])
     warnings = "".join(
-        f"{d.path.relative_to(src)}:{d.line}: {d.kind}: {d.message}\n" for d in result.diagnostics
+        f"{d.path.relative_to(src)}:{d.line}: {d.severity}: {d.kind}: {d.message}\n" for d in result.diagnostics
     ).encode()
     expected_dir, expected_warnings = GOLDEN / case, GOLDEN / f"{case}.warnings.txt"
     if UPDATE:
         shutil.rmtree(expected_dir, ignore_errors=True)
-        shutil.copytree(out, expected_dir)
+        for name, content in snapshot(out).items():
+            (expected_dir / name).parent.mkdir(parents=True, exist_ok=True)
+            (expected_dir / name).write_bytes(content)
         expected_warnings.write_bytes(warnings)
     assert expected_dir.is_dir(), f"{expected_dir} is missing; run with UPDATE_GOLDEN=1 to create it"
 
@@ -71,8 +78,8 @@ def test_quiet_drops_progress_but_keeps_warnings_and_summary(tmp_path):
 
 def test_force_replaces_an_earlier_import(tmp_path):
     out = tmp_path / "out"
-    (out / "ko").mkdir(parents=True)
-    (out / "ko" / "stale.md").write_text("# stale\n", encoding="utf-8")
+    (out / "docs" / "ko").mkdir(parents=True)
+    (out / "docs" / "ko" / "stale.md").write_text("# stale\n", encoding="utf-8")
     proc = run_cli(FIXTURES / "constructs", out, "--force", "-q")
     assert proc.returncode == 0, proc.stderr
     assert snapshot(out) == snapshot(GOLDEN / "constructs")
@@ -83,18 +90,22 @@ def test_lang_map_picks_and_renames_language_folders(tmp_path):
     out = tmp_path / "out"
     proc = run_cli(FIXTURES / "constructs", out, "--lang-map", "en=en", "-q")
     assert proc.returncode == 0, proc.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["en", "nav.en.yml"]
+    assert sorted(p.name for p in out.iterdir()) == ["docs", "mkdocs.yml", "nav.en.yml"]
+    assert sorted(p.name for p in (out / "docs").iterdir()) == ["en"]
     assert "language folder 'ko' is not in --lang-map: skipped" in proc.stderr
 
     out2 = tmp_path / "out2"
     assert run_cli(FIXTURES / "constructs", out2, "--lang-map", "en=en-us", "-q").returncode == 0
-    assert (out2 / "en-us" / "index.md").read_bytes() == (GOLDEN / "constructs" / "en" / "index.md").read_bytes()
+    golden_home = GOLDEN / "constructs" / "docs" / "en" / "index.md"
+    assert (out2 / "docs" / "en-us" / "index.md").read_bytes() == golden_home.read_bytes()
 
 
 def test_single_language_space_uses_lang(tmp_path):
     out = tmp_path / "out"
     proc = run_cli(FIXTURES / "constructs" / "en", out, "--lang", "en", "-q")
     assert proc.returncode == 0, proc.stderr
-    assert snapshot(out) == {
-        k: v for k, v in snapshot(GOLDEN / "constructs").items() if k.startswith("en/") or k == "nav.en.yml"
+    imported = snapshot(out)
+    assert "language: en" in imported.pop("mkdocs.yml").decode()
+    assert imported == {
+        k: v for k, v in snapshot(GOLDEN / "constructs").items() if k.startswith("docs/en/") or k == "nav.en.yml"
     }

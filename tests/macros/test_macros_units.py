@@ -92,3 +92,20 @@ def test_generated_markdown_has_no_jinja_markers() -> None:
             for text in outputs:
                 for marker in ("{{", "{%", "{#"):
                     assert marker not in text, f"{op.op_id} ({lang}) prints {marker!r}"
+
+
+def test_a_pattern_is_shown_only_where_no_format_says_it() -> None:
+    spec = load_spec()
+    timestamp = {"$ref": "#/components/schemas/Timestamp"}  # date-time, with the pattern `Z$`
+    assert [c for c in tables.constraints(spec, timestamp, "en") if "Z$" in c] == []
+    slug = spec.raw["components"]["schemas"]["UserPublicSettings"]["properties"]["slug"]
+    assert any("[a-z0-9]" in c for c in tables.constraints(spec, slug, "en"))
+
+
+def test_decisions_lists_every_topic_in_the_page_language() -> None:
+    spec = load_spec()
+    topics = [d["topic"] for d in spec.raw["x-decisions"]]
+    for lang in ("ko", "en"):
+        rendered = tables.decisions(spec, lang)
+        assert [line.split("`")[1] for line in rendered.splitlines()] == topics
+    assert "샌드박스" in tables.decisions(spec, "ko") and "`x-lifetimes." not in tables.decisions(spec, "en")

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class FakeOAuth:
         self.url = ""
         self._codes: dict[str, Identity] = {}  # code -> identity
         self._tokens: dict[str, Identity] = {}  # access token -> identity
+        self._id_tokens: dict[str, Identity] = {}  # Google ID token -> identity
 
     def code_for(self, email: str) -> tuple[str, Identity]:
         """A fresh authorization code for a new provider account with this (verified) address."""
@@ -34,12 +35,27 @@ class FakeOAuth:
         self._codes[code] = identity
         return code, identity
 
+    def id_token_for(self, email: str) -> tuple[str, Identity]:
+        """A Google ID token (as Google Sign-In hands it to an app) for a new account with this address."""
+        identity = Identity(account_id=str(secrets.randbelow(10**9)), email=email)
+        token = f"idt-{secrets.token_hex(8)}"
+        self._id_tokens[token] = identity
+        return token, identity
+
+    def access_token_for(self, email: str) -> tuple[str, Identity]:
+        """An access token the app already holds for a new provider account with this address."""
+        identity = Identity(account_id=str(secrets.randbelow(10**9)), email=email)
+        token = f"at-{secrets.token_hex(8)}"
+        self._tokens[token] = identity
+        return token, identity
+
     def sandbox_env(self) -> dict[str, str]:
         """The environment that configures both providers of a sandbox against this fake."""
         return {
             "SANDBOX_GOOGLE_CLIENT_ID": "samples", "SANDBOX_GOOGLE_CLIENT_SECRET": "samples",
             "SANDBOX_GOOGLE_TOKEN_URL": f"{self.url}/google/token",
             "SANDBOX_GOOGLE_USERINFO_URL": f"{self.url}/google/userinfo",
+            "SANDBOX_GOOGLE_TOKENINFO_URL": f"{self.url}/google/tokeninfo",
             "SANDBOX_GITHUB_CLIENT_ID": "samples", "SANDBOX_GITHUB_CLIENT_SECRET": "samples",
             "SANDBOX_GITHUB_TOKEN_URL": f"{self.url}/github/token",
             "SANDBOX_GITHUB_USERINFO_URL": f"{self.url}/github/user",
@@ -55,6 +71,14 @@ class FakeOAuth:
             token = f"at-{secrets.token_hex(8)}"
             self._tokens[token] = identity
             return 200, {"access_token": token, "token_type": "bearer"}
+        url = urlsplit(path)
+        if url.path == "/google/tokeninfo":  # Google's ID token check: claims, the audience included
+            id_token = (parse_qs(url.query).get("id_token") or [""])[0]
+            found = self._id_tokens.get(id_token)
+            if found is None:
+                return 400, {"error": "invalid_token"}
+            return 200, {"aud": "samples", "sub": found.account_id, "email": found.email,
+                         "email_verified": "true", "name": found.name}
         identity = self._tokens.get(headers.get("authorization", "").removeprefix("Bearer ").strip())
         if identity is None:
             return 401, {"error": "invalid_token"}

@@ -9,7 +9,9 @@ samples change it (sign-out, one-time tokens, deletions).
 
 from __future__ import annotations
 
+import base64
 import copy
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -116,10 +118,21 @@ def _sign_in(ctx: Ctx, example: str | None) -> Case:
     else:
         user = ctx.user()
     body["email"] = user.email
-    if "token" in body:  # finishing a magic link: ask for one, take its token from the mail
-        ctx.ok(ctx.api.post("/v1/auth/email/signin", json={
-            "method": "magiclink", "email": user.email, "callbackUrl": "http://127.0.0.1:8000/signed-in"}))
-        body["token"] = ctx.mailed(user.email, "magic-link")["token"]
+    return Case({"body": body})
+
+
+@prepares("completeMagicLink")
+def _complete_magic_link(ctx: Ctx, example: str | None) -> Case:
+    """Ask for a magic link, take its token from the mail; an MFA example gets an MFA user."""
+    body = ctx.example("completeMagicLink", example)
+    if "mfaCode" in body:
+        user, codes = ctx.mfa_user()
+        body["mfaCode"] = codes[0]
+    else:
+        user = ctx.user()
+    ctx.ok(ctx.api.post("/v1/auth/email/signin", json={
+        "method": "magiclink", "email": user.email, "callbackUrl": "http://127.0.0.1:8000/signed-in"}))
+    body["token"] = ctx.mailed(user.email, "magic-link")["token"]
     return Case({"body": body})
 
 
@@ -131,6 +144,7 @@ def _resend_sign_up(ctx: Ctx, example: str | None) -> Case:
 @prepares("confirmSignUpEmail")
 def _confirm_sign_up(ctx: Ctx, example: str | None) -> Case:
     user = ctx.user()
+    ctx.ok(ctx.api.post("/v1/auth/signup/email/resend", json={"email": user.email}))
     token = ctx.mailed(user.email, "signup-confirmation")["token"]
     return Case({"query": {"token": token, "email": user.email}})
 
@@ -138,14 +152,13 @@ def _confirm_sign_up(ctx: Ctx, example: str | None) -> Case:
 def _contact_address(ctx: Ctx, user: Account) -> str:
     """Ask to verify a second address of the user; the mail lands in the outbox."""
     email = unique_email("contact")
-    ctx.ok(ctx.api.post("/v1/auth/email/verify/send", token=user.token, json={"email": email}))
+    ctx.ok(ctx.api.post("/v1/auth/email/verify/send", json={"email": email}))
     return email
 
 
 @prepares("sendEmailVerification")
 def _send_verification(ctx: Ctx, example: str | None) -> Case:
-    body = {**ctx.example("sendEmailVerification", example), "email": unique_email("contact")}
-    return signed_in(ctx.user(), body=body)
+    return Case({"body": {**ctx.example("sendEmailVerification", example), "email": unique_email("contact")}})
 
 
 @prepares("confirmEmailVerification")
@@ -166,8 +179,12 @@ def _resend_verification(ctx: Ctx, example: str | None) -> Case:
 
 @prepares("oauthCallback")
 def _oauth_callback(ctx: Ctx, example: str | None) -> Case:
-    code, _ = ctx.oauth.code_for(unique_email("social"))
-    return Case({"body": {**ctx.example("oauthCallback", example), "code": code}})
+    body = ctx.example("oauthCallback", example)
+    if "idToken" in body:
+        body["idToken"], _ = ctx.oauth.id_token_for(unique_email("social"))
+    else:
+        body["code"], _ = ctx.oauth.code_for(unique_email("social"))
+    return Case({"body": body})
 
 
 @prepares("oauthCallbackRedirect")
@@ -179,7 +196,12 @@ def _oauth_redirect(ctx: Ctx, example: str | None) -> Case:
 @prepares("linkAccount")
 def _link(ctx: Ctx, example: str | None) -> Case:
     body = ctx.example("linkAccount", example)
-    body["code"], _ = ctx.oauth.code_for(unique_email(body["provider"]))
+    if "accessToken" in body:
+        body["accessToken"], _ = ctx.oauth.access_token_for(unique_email(body["provider"]))
+    elif "idToken" in body:
+        body["idToken"], _ = ctx.oauth.id_token_for(unique_email(body["provider"]))
+    else:
+        body["code"], _ = ctx.oauth.code_for(unique_email(body["provider"]))
     return signed_in(ctx.user(), body=body)
 
 
@@ -216,10 +238,17 @@ def _refresh(ctx: Ctx, example: str | None) -> Case:
 @prepares("revokeSession")
 def _revoke_session(ctx: Ctx, example: str | None) -> Case:
     user = ctx.user()
-    ctx.ok(ctx.api.signin(user.email, ctx.password))  # a second session to revoke
-    sessions = ctx.ok(ctx.api.get("/v1/auth/sessions", token=user.token))
-    other = next(s["id"] for s in sessions if not s["current"])
+    second = ctx.ok(ctx.api.signin(user.email, ctx.password))  # a second session to revoke
+    sessions = ctx.ok(ctx.api.get("/v1/auth/sessions", token=user.token))["items"]
+    other = session_of(second["accessToken"])
+    assert other in [s["id"] for s in sessions]
     return signed_in(user, path={"sessionId": other})
+
+
+def session_of(access_token: str) -> str:
+    """The session id (`sid` claim) of a sandbox access token."""
+    payload = access_token.split(".")[1]
+    return str(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sid"])
 
 
 @prepares("requestPasswordReset")
@@ -311,7 +340,7 @@ def _publish(ctx: Ctx, example: str | None) -> Case:
 
 def _uploaded_avatar(ctx: Ctx, user: Account) -> str:
     target = ctx.upload_url(user)
-    response = ctx.api.http.put(target["uploadUrl"], content=PNG, headers={"Content-Type": "image/png"})
+    response = ctx.api.http.put(target["url"], content=PNG, headers={"Content-Type": "image/png"})
     assert response.status_code == 200, response.text
     return target["key"]
 
@@ -341,7 +370,7 @@ def _nothing(ctx: Ctx, example: str | None) -> Case:
 @prepares("uploadSandboxObject")
 def _upload(ctx: Ctx, example: str | None) -> Case:
     user = ctx.user()
-    target = urlsplit(ctx.upload_url(user)["uploadUrl"])
+    target = urlsplit(ctx.upload_url(user)["url"])
     query = {k: v[0] for k, v in parse_qs(target.query).items()}
     key = target.path.rsplit("/", 1)[1]
     content_type = ctx.example("createAvatarUploadUrl", None)["contentType"]

@@ -21,7 +21,7 @@ from sandbox.clock import FakeClock
 from sandbox.context import Services
 from sandbox.settings import DEFAULT_SPEC, Settings, sqlite_url
 from sandbox.spec import Spec
-from tests.conftest import SANDBOX_KEY, free_port
+from tests.conftest import SANDBOX_KEY, free_port, run_sandbox
 
 PASSWORD = "Corr3ct-Horse-Battery"
 
@@ -81,6 +81,12 @@ class Api:
         items = r.json()["items"]
         return [m for m in items if kind is None or m["kind"] == kind]
 
+    def confirmation_mail(self, email: str) -> dict[str, Any]:
+        """Ask for the sign-up confirmation mail (sent on request only, as in bkend) and return it."""
+        r = self.post("/v1/auth/signup/email/resend", json={"email": email})
+        assert r.status_code == 200, r.text
+        return self.outbox(email, "signup-confirmation")[0]
+
     def close(self) -> None:
         self.http.close()
 
@@ -122,7 +128,8 @@ def serve(settings: Settings, spec: Spec, clock: FakeClock | None = None) -> Ite
     services = build_services(settings, clock, spec=spec)
     app = create_app(settings, services=services)
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on",
+                                          proxy_headers=False))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -176,3 +183,35 @@ def fresh(tmp_path: Path, spec: Spec) -> Iterator[Any]:
             yield sandbox
 
     return start
+
+
+@contextlib.contextmanager
+def process_sandbox(db_path: Path, args: tuple[str, ...] = (), **env: str) -> Iterator[Api]:
+    """`python -m sandbox` in a subprocess (the real server: uvicorn, its protocol, the launcher),
+    every response checked against the spec; `env` adds SANDBOX_* variables, `args` options."""
+    extra = {"SANDBOX_RATE_LIMITS": "off", "SANDBOX_VALIDATE_RESPONSES": "1", **env}
+    with run_sandbox(db_path, extra_env=extra, extra_args=list(args)) as sb:
+        api = Api(sb.url)
+        try:
+            yield api
+        finally:
+            api.close()
+
+
+@pytest.fixture(scope="module")
+def proc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    """One `python -m sandbox` process shared by a test module (rate limits off)."""
+    with process_sandbox(tmp_path_factory.mktemp("proc") / "sandbox.db") as api:
+        yield api
+
+
+@pytest.fixture(scope="session")
+def pg() -> Iterator[Any]:
+    """A PostgreSQL server of the test session (skipped, with the reason, where none is installed)."""
+    from tests.sandbox import postgres
+
+    reason = postgres.missing_reason()
+    if reason:
+        pytest.skip(reason)
+    with postgres.cluster() as cluster:
+        yield cluster

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from sandbox.store import SCHEMA_VERSION, Store
-from tests.conftest import ROOT, SANDBOX_KEY, free_port, run_sandbox, wait_for_port
+from tests.conftest import ROOT, SANDBOX_KEY, free_port, run_sandbox, stop_process, wait_for_port
 from tests.sandbox.conftest import PASSWORD, unique_email
 
 RELAXED = {"SANDBOX_RATE_LIMITS": "off"}
@@ -47,8 +47,7 @@ def test_command_line_prints_url_and_key_and_keeps_tokens_across_restarts(tmp_pa
         return proc
 
     def stop(proc: subprocess.Popen) -> None:
-        proc.terminate()
-        proc.wait(timeout=10)
+        stop_process(proc)
         assert proc.stdout is not None
         proc.stdout.close()
 
@@ -207,8 +206,14 @@ def test_schema_compiles_for_postgresql() -> None:
     from sandbox.store import metadata
 
     dialect = postgresql.dialect()
+    assert metadata.sorted_tables, "no tables to compile"
     for table in metadata.sorted_tables:
         ddl = str(CreateTable(table).compile(dialect=dialect))
-        assert "CREATE TABLE" in ddl
+        assert ddl.strip().startswith(f"CREATE TABLE {table.name} (")
+        # Every column made it into the PostgreSQL DDL, with a type.
+        lines = {line.strip().split(" ")[0] for line in ddl.strip().splitlines()[1:-1]}
+        assert {c.name for c in table.columns} <= lines, (table.name, ddl)
         for index in table.indexes:
-            str(CreateIndex(index).compile(dialect=dialect))
+            unique = "UNIQUE " if index.unique else ""
+            index_ddl = str(CreateIndex(index).compile(dialect=dialect))
+            assert index_ddl.startswith(f"CREATE {unique}INDEX {index.name} ON {table.name} ("), index_ddl

@@ -28,8 +28,9 @@ def test_every_code_a_handler_raises_is_documented(spec: Spec, common: set[str])
 def test_the_scan_sees_what_handlers_raise() -> None:
     # Direct raises, codes raised by called module functions, and rate-limit rules that are hit.
     sign_in = SCANNER.handler_codes("emailSignIn")
-    assert {"auth/invalid-credentials", "auth/mfa-required", "auth/verification-token-expired",
-            "auth/invalid-email", "auth/too-many-login-attempts", "auth/too-many-requests"} <= sign_in
+    assert {"auth/invalid-credentials", "auth/mfa-required", "auth/invalid-email", "auth/too-many-login-attempts",
+            "auth/too-many-requests"} <= sign_in
+    assert {"auth/verification-token-expired", "auth/mfa-required"} <= SCANNER.handler_codes("completeMagicLink")
     # Resetting a limiter's count is no 429.
     assert "auth/too-many-login-attempts" not in SCANNER.handler_codes("confirmPasswordReset")
     # A code chosen by `... in x_errors` is answered only where it is documented.

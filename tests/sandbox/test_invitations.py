@@ -27,7 +27,7 @@ def invite(api: Api, sender: Account, email: str | None = None, **extra: str) ->
 def test_create_and_accept(api: Api) -> None:
     sender = api.signup(name="홍길동")
     invitation, token = invite(api, sender, email=unique_email("INVITEE").upper())
-    assert invitation["status"] == "pending" and invitation["inviterId"] == sender.id
+    assert invitation["status"] == "pending" and invitation["invitedBy"] == sender.id
     assert invitation["inviterName"] == "홍길동" and invitation["respondedAt"] is None
     assert invitation["email"] == invitation["email"].lower()
 
@@ -68,7 +68,8 @@ def test_list_and_get_are_the_senders_own(api: Api) -> None:
     r = api.get("/v1/auth/invitations", token=sender.token)
     page = r.json()
     assert [i["id"] for i in page["items"]] == [second["id"], first["id"]]  # newest first
-    assert page["pagination"] == {"page": 1, "limit": 20, "total": 2, "totalPages": 1}
+    assert page["pagination"] == {"page": 1, "limit": 10, "total": 2, "totalPages": 1, "hasNext": False,
+                                  "hasPrev": False}
     r = api.get("/v1/auth/invitations", token=sender.token, params={"status": "pending"})
     assert [i["id"] for i in r.json()["items"]] == [first["id"]]
     r = api.get("/v1/auth/invitations", token=sender.token, params={"resourceType": "project", "limit": 1})

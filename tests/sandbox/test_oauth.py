@@ -29,6 +29,7 @@ class FakeProvider:
         self.codes: dict[str, dict] = {}
         self.requests: list[dict] = []
         self.access: dict[str, dict] = {}
+        self.id_tokens: dict[str, dict] = {}  # Google ID token -> its claims (aud included)
 
     @contextlib.contextmanager
     def serve(self) -> Iterator[str]:
@@ -57,6 +58,10 @@ class FakeProvider:
                 self.reply(200, {"access_token": token, "token_type": "Bearer"})
 
             def do_GET(self) -> None:  # noqa: N802
+                url = urlsplit(self.path)
+                if url.path == "/tokeninfo":  # Google's ID token check
+                    claims = provider.id_tokens.get(parse_qs(url.query).get("id_token", [""])[0])
+                    return self.reply(200, claims) if claims else self.reply(400, {"error": "invalid_token"})
                 profile = provider.access.get(self.headers.get("Authorization", "").removeprefix("Bearer "))
                 if profile is None:
                     return self.reply(401, {"message": "Bad credentials"})
@@ -79,7 +84,8 @@ def provider(fresh) -> Iterator[tuple[Live, FakeProvider]]:
     fake = FakeProvider()
     with fake.serve() as base:
         oauth = {
-            "google": OAuthProvider("google", "gid", "shh", f"{base}/token", f"{base}/userinfo"),
+            "google": OAuthProvider("google", "gid", "shh", f"{base}/token", f"{base}/userinfo",
+                                    tokeninfo_url=f"{base}/tokeninfo"),
             "github": OAuthProvider("github", "ghid", "shh", f"{base}/token", f"{base}/user", f"{base}/emails"),
         }
         with fresh(oauth=oauth, oauth_app_redirect="http://localhost:3000/after-login") as sandbox:
@@ -125,6 +131,7 @@ def test_google_api_flow_creates_then_signs_in(provider: tuple[Live, FakeProvide
     body = {"code": "code-1", "redirectUri": "http://localhost:3000/cb", "state": "xyz"}
     r = api.post("/v1/auth/google/callback", json=body)
     assert r.status_code == 200, r.text
+    assert r.json()["is_new_user"] is True
     assert fake.requests[-1]["redirect_uri"] == "http://localhost:3000/cb"
     assert fake.requests[-1]["client_id"] == "gid"
     me = api.get("/v1/auth/me", token=r.json()["accessToken"]).json()
@@ -134,9 +141,11 @@ def test_google_api_flow_creates_then_signs_in(provider: tuple[Live, FakeProvide
     assert r.status_code == 401 and error_code(r) == "auth/invalid-oauth-code"
 
     fake.codes["code-2"] = profile
-    token = api.post("/v1/auth/google/callback", json={**body, "code": "code-2"}).json()["accessToken"]
+    again = api.post("/v1/auth/google/callback", json={**body, "code": "code-2"}).json()
+    assert again["is_new_user"] is False
+    token = again["accessToken"]
     assert api.get("/v1/auth/me", token=token).json()["id"] == me["id"]
-    assert [a["provider"] for a in api.get("/v1/auth/accounts", token=token).json()] == ["google"]  # no password
+    assert [a["provider"] for a in api.get("/v1/auth/accounts", token=token).json()["items"]] == ["google"]
 
     r = api.post("/v1/auth/accounts/check", json={"type": "oauth", "provider": "google", "providerAccountId": "1098765"})
     assert r.json() == {"exists": True, "type": "oauth", "provider": "google"}
@@ -186,8 +195,9 @@ def test_link_list_and_unlink(provider: tuple[Live, FakeProvider]) -> None:
                                                                   "verified": True}]}
     r = api.post("/v1/auth/accounts", token=acc.token, json={"provider": "github", "code": "link", "state": "s"})
     assert r.status_code == 201 and r.json() == {}
-    accounts = api.get("/v1/auth/accounts", token=acc.token).json()
-    assert [(a["provider"], a["email"]) for a in accounts] == [("credentials", acc.email), ("github", acc.email)]
+    accounts = api.get("/v1/auth/accounts", token=acc.token).json()["items"]
+    assert [(a["provider"], a["providerAccountId"]) for a in accounts] == [("email", acc.email), ("github", "42")]
+    assert {a["userId"] for a in accounts} == {acc.id}
 
     # The same GitHub account cannot be linked twice, to anyone.
     other = api.signup()
@@ -208,7 +218,7 @@ def test_link_list_and_unlink(provider: tuple[Live, FakeProvider]) -> None:
     assert r.status_code == 404 and error_code(r) == "auth/account-not-found"
     r = api.delete("/v1/auth/accounts/github", token=acc.token)
     assert r.status_code == 200 and r.json() == {"message": "Account unlinked successfully"}
-    assert [a["provider"] for a in api.get("/v1/auth/accounts", token=acc.token).json()] == ["credentials"]
+    assert [a["provider"] for a in api.get("/v1/auth/accounts", token=acc.token).json()["items"]] == ["email"]
 
 
 def test_unverified_provider_address_does_not_take_over_an_account(provider: tuple[Live, FakeProvider]) -> None:
@@ -225,13 +235,51 @@ def test_unverified_provider_address_does_not_take_over_an_account(provider: tup
 def test_check_account_exists(api: Api) -> None:
     acc = api.signup()
     r = api.post("/v1/auth/accounts/check",
-                 json={"type": "credentials", "provider": "credentials", "providerAccountId": acc.email.upper()})
-    assert r.json() == {"exists": True, "type": "credentials", "provider": "credentials"}
+                 json={"type": "credentials", "provider": "email", "providerAccountId": acc.email.upper()})
+    assert r.json() == {"exists": True, "type": "credentials", "provider": "email"}
     r = api.post("/v1/auth/accounts/check",
-                 json={"type": "credentials", "provider": "credentials", "providerAccountId": unique_email()})
+                 json={"type": "credentials", "provider": "email", "providerAccountId": unique_email()})
     assert r.json() == {"exists": False}
     r = api.post("/v1/auth/accounts/check",
-                 json={"type": "oauth", "provider": "credentials", "providerAccountId": "1"})
+                 json={"type": "oauth", "provider": "email", "providerAccountId": "1"})
     assert r.status_code == 400 and error_code(r) == "auth/unsupported-provider"
     r = api.post("/v1/auth/accounts/check", json={"type": "oauth", "provider": "twitter", "providerAccountId": "1"})
     assert r.status_code == 400 and error_code(r) == "auth/unsupported-provider"
+
+
+def test_google_id_token_sign_in(provider: tuple[Live, FakeProvider]) -> None:
+    """Google Sign-In: the app posts the ID token instead of a code; the sandbox has Google check it
+    (tokeninfo) and accepts it only when it was issued to this project's client id."""
+    sandbox, fake = provider
+    api = sandbox.api
+    email = unique_email("gsi")
+    fake.id_tokens["idt-1"] = {"aud": "gid", "sub": "2233", "email": email, "email_verified": "true", "name": "G"}
+    fake.id_tokens["idt-other"] = {"aud": "another-app", "sub": "2234", "email": email, "email_verified": "true"}
+    body = {"idToken": "idt-1", "redirectUri": "http://localhost:3000/cb"}
+    r = api.post("/v1/auth/google/callback", json=body)
+    assert r.status_code == 200, r.text
+    assert r.json()["is_new_user"] is True
+    assert api.get("/v1/auth/me", token=r.json()["accessToken"]).json()["email"] == email
+    assert api.post("/v1/auth/google/callback", json=body).json()["is_new_user"] is False
+    r = api.post("/v1/auth/google/callback", json={**body, "idToken": "idt-other"})
+    assert r.status_code == 401 and error_code(r) == "auth/invalid-oauth-code"
+    r = api.post("/v1/auth/google/callback", json={**body, "idToken": "forged"})
+    assert r.status_code == 401 and error_code(r) == "auth/invalid-oauth-code"
+    r = api.post("/v1/auth/github/callback", json=body)
+    assert r.status_code == 401 and error_code(r) == "auth/invalid-oauth-code"
+    r = api.post("/v1/auth/google/callback", json={"redirectUri": "http://localhost:3000/cb"})  # neither
+    assert r.status_code == 400 and error_code(r) == "common/invalid-request"
+
+
+def test_link_with_an_access_token(provider: tuple[Live, FakeProvider]) -> None:
+    sandbox, fake = provider
+    api = sandbox.api
+    acc = api.signup()
+    fake.access["gho-1"] = {"id": 77, "login": "octo", "emails": [{"email": acc.email, "primary": True,
+                                                                    "verified": True}]}
+    r = api.post("/v1/auth/accounts", token=acc.token, json={"provider": "github", "accessToken": "gho-1"})
+    assert r.status_code == 201, r.text
+    r = api.post("/v1/auth/accounts", token=acc.token, json={"provider": "github", "accessToken": "nope"})
+    assert r.status_code == 401 and error_code(r) == "auth/invalid-oauth-code"
+    accounts = api.get("/v1/auth/accounts", token=acc.token).json()["items"]
+    assert ("github", "77") in [(a["provider"], a["providerAccountId"]) for a in accounts]

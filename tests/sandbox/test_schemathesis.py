@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from sandbox.spec import Spec
-from tests.conftest import ROOT, SANDBOX_KEY, free_port, wait_for_port
+from tests.conftest import ROOT, SANDBOX_KEY, free_port, stop_process, wait_for_port
 
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
 MAX_EXAMPLES = int(os.environ.get("SANDBOX_FUZZ_EXAMPLES", "5"))
@@ -40,7 +40,8 @@ def test_schemathesis_reports_no_failures(tmp_path: Path, spec: Spec) -> None:
             run = subprocess.run(
                 [sys.executable, "-m", "schemathesis.cli", "run", str(ROOT / "spec" / "openapi.yaml"),
                  "--url", url, "-H", f"X-API-Key: {SANDBOX_KEY}", "--checks", CHECKS,
-                 "--max-examples", str(MAX_EXAMPLES), "--seed", "20240525", "--no-shrink", "--workers", "2",
+                 "--max-examples", str(MAX_EXAMPLES), "--seed", "20240525", "--generation-database", "none", "--no-shrink",
+                 "--workers", "2",
                  "--report", "json", "--report-json-path", str(report)],
                 # Its cache lands in the working folder: keep it out of the repository.
                 cwd=tmp_path, capture_output=True, text=True, timeout=900,
@@ -48,8 +49,7 @@ def test_schemathesis_reports_no_failures(tmp_path: Path, spec: Spec) -> None:
                      "SANDBOX_KEY": SANDBOX_KEY, "SANDBOX_ADMIN_EMAIL": admin["email"],
                      "SANDBOX_ADMIN_PASSWORD": admin["password"]})
         finally:
-            proc.terminate()
-            proc.wait(timeout=15)
+            stop_process(proc, timeout=15)
     summary = json.loads(report.read_text()) if report.exists() else {}
     detail = f"{run.stdout[-6000:]}\n{run.stderr[-2000:]}\n--- sandbox log ---\n{log_path.read_text()[-3000:]}"
     assert run.returncode == 0, detail

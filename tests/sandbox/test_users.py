@@ -40,9 +40,16 @@ def test_first_account_is_admin_and_later_ones_are_users(api: Api, team: dict[st
     assert api.get("/v1/auth/me", token=team["alice"].token).json()["role"] == "user"
 
 
-def test_list_users_admin_only_with_search_sort_and_pages(api: Api, team: dict[str, Account]) -> None:
-    r = api.get("/v1/users", token=team["alice"].token)
-    assert r.status_code == 403 and error_code(r) == "user/forbidden"
+def test_list_users_fields_by_role_with_search_sort_and_pages(api: Api, team: dict[str, Account]) -> None:
+    # A non-admin sees the public fields only, and cannot search or sort by what it cannot see.
+    r = api.get("/v1/users", token=team["alice"].token, params={"search": "bob", "searchType": "name"})
+    assert r.status_code == 200, r.text
+    assert [set(u) for u in r.json()["items"]] == [{"id", "name", "nickname", "image"}]
+    r = api.get("/v1/users", token=team["alice"].token, params={"search": team["bob"].email})
+    assert r.json()["items"] == []  # e-mail addresses are not searched for a non-admin
+    for params in ({"searchType": "email", "search": "x"}, {"sortBy": "email"}, {"includeAccounts": "true"}):
+        r = api.get("/v1/users", token=team["alice"].token, params=params)
+        assert r.status_code == 403 and error_code(r) == "user/forbidden", params
     r = api.get("/v1/users")
     assert r.status_code == 401 and error_code(r) == "user/unauthorized"
 
@@ -66,7 +73,7 @@ def test_list_users_admin_only_with_search_sort_and_pages(api: Api, team: dict[s
     assert not {u["id"] for u in page1["items"]} & {u["id"] for u in page2["items"]}
 
     r = api.get("/v1/users", token=admin, params={"includeAccounts": "true", "search": "Alice"})
-    assert r.json()["items"][0]["accounts"][0]["provider"] == "credentials"
+    assert r.json()["items"][0]["accounts"][0]["provider"] == "email"
     assert "accounts" not in api.get("/v1/users", token=admin).json()["items"][0]
 
 
@@ -97,10 +104,10 @@ def test_create_user_and_roles(api: Api, team: dict[str, Account]) -> None:
     r = api.patch(f"/v1/users/{carol['id']}/role", token=admin, json={"role": "admin"})
     assert r.status_code == 200 and r.json()["role"] == "admin"
     # The role takes effect at once, on tokens issued before the change too.
-    assert api.get("/v1/users", token=carol_token).status_code == 200
+    assert "email" in api.get("/v1/users", token=carol_token).json()["items"][0]
     r = api.patch(f"/v1/users/{carol['id']}/role", token=admin, json={"role": "guest"})
     assert r.json()["role"] == "guest"
-    assert api.get("/v1/users", token=carol_token).status_code == 403
+    assert "email" not in api.get("/v1/users", token=carol_token).json()["items"][0]
     r = api.patch(f"/v1/users/{'0' * 24}/role", token=admin, json={"role": "user"})
     assert r.status_code == 404 and error_code(r) == "user/not-found"
 
@@ -133,7 +140,8 @@ def test_guests_read_their_own_resources_but_change_nothing(api: Api, team: dict
     r = api.post("/v1/auth/password/change", token=guest.token,
                  json={"currentPassword": PASSWORD, "newPassword": PASSWORD + "-2"})
     assert r.status_code == 200, r.text
-    r = api.delete("/v1/auth/withdraw", token=guest.token)
+    fresh = api.signin(guest.email, PASSWORD + "-2").json()["accessToken"]  # the change ended every session
+    r = api.delete("/v1/auth/withdraw", token=fresh)
     assert r.status_code == 200, r.text
     assert api.signin(guest.email, PASSWORD + "-2").status_code == 401
 
@@ -179,8 +187,8 @@ def test_profile_partial_updates(api: Api) -> None:
     acc = api.signup(name="홍길동")
     path = f"/v1/users/{acc.id}/profile"
     r = api.get(path, token=acc.token)
-    assert r.json() == {"name": "홍길동", "nickname": None, "mobile": None, "gender": None, "bio": None,
-                        "image": None, "socialLinks": None}
+    assert r.json() == {"name": "홍길동", "nickname": None, "email": acc.email, "mobile": None, "gender": None,
+                        "bio": None, "image": None, "socialLinks": None}
     r = api.patch(path, token=acc.token, json={
         "nickname": "gildong", "mobile": "+821012345678", "gender": "male", "bio": "백엔드 개발자",
         "socialLinks": {"github": "https://github.com/gildong"}})
@@ -249,14 +257,14 @@ def test_avatar_upload_flow(live: Live) -> None:
                  json={"filename": "me.png", "contentType": "image/png"})
     assert r.status_code == 200, r.text
     grant = r.json()
-    assert grant["uploadUrl"].startswith(f"{live.url}/sandbox/uploads/{grant['key']}?expires=")
+    assert grant["url"].startswith(f"{live.url}/sandbox/uploads/{grant['key']}?expires=")
     assert grant["key"].startswith(f"avatar-{acc.id}-") and grant["key"].endswith(".png")
 
     # Not uploaded yet: the key is refused.
     r = api.patch(f"/v1/users/{acc.id}/avatar", token=acc.token, json={"s3Key": grant["key"]})
     assert r.status_code == 400 and error_code(r) == "common/invalid-request"
 
-    url = urlsplit(grant["uploadUrl"])
+    url = urlsplit(grant["url"])
     query = {k: v[0] for k, v in parse_qs(url.query).items()}
     with httpx.Client(base_url=live.url) as plain:  # the signature is the only credential
         r = plain.put(url.path, params=query, content=tiny_png(), headers={"Content-Type": "image/jpeg"})
@@ -297,7 +305,7 @@ def test_avatar_image_url_serves_the_uploaded_bytes(live: Live) -> None:
     r = httpx.get(image_url)  # issued but not uploaded yet
     assert r.status_code == 404 and error_code(r) == "sandbox/object-not-found"
 
-    assert httpx.put(pending["uploadUrl"], content=tiny_png(), headers={"Content-Type": "image/png"}).status_code == 200
+    assert httpx.put(pending["url"], content=tiny_png(), headers={"Content-Type": "image/png"}).status_code == 200
     image = api.patch(f"/v1/users/{acc.id}/avatar", token=acc.token, json={"s3Key": pending["key"]}).json()["image"]
     assert image == image_url
     assert api.get(f"/v1/users/{acc.id}/profile", token=acc.token).json()["image"] == image
@@ -310,7 +318,7 @@ def test_avatar_image_url_serves_the_uploaded_bytes(live: Live) -> None:
     second = api.post(f"/v1/users/{acc.id}/avatar/upload-url", token=acc.token,
                       json={"filename": "me.gif", "contentType": "image/gif"}).json()
     gif = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"
-    assert httpx.put(second["uploadUrl"], content=gif, headers={"Content-Type": "image/gif"}).status_code == 200
+    assert httpx.put(second["url"], content=gif, headers={"Content-Type": "image/gif"}).status_code == 200
     api.patch(f"/v1/users/{acc.id}/avatar", token=acc.token, json={"s3Key": second["key"]})
     assert httpx.get(image).status_code == 404
     r = httpx.get(f"{live.url}/sandbox/uploads/{second['key']}")
@@ -325,7 +333,7 @@ def test_upload_url_expires(live: Live) -> None:
     grant = api.post(f"/v1/users/{acc.id}/avatar/upload-url", token=acc.token,
                      json={"filename": "me.gif", "contentType": "image/gif"}).json()
     live.clock.advance(15 * 60)
-    url = urlsplit(grant["uploadUrl"])
+    url = urlsplit(grant["url"])
     with httpx.Client(base_url=live.url) as plain:
         r = plain.put(url.path, params={k: v[0] for k, v in parse_qs(url.query).items()}, content=b"GIF89a....",
                       headers={"Content-Type": "image/gif"})

@@ -28,8 +28,14 @@ def test_axe_finds_no_violations_on_any_page(browser, site_url: str, built_site:
     context = browser.new_context()
     page = context.new_page()
     found: dict[str, list] = {}
+    paths = _page_paths(built_site)
+    # An empty list would pass without checking anything: both home pages and every page in both
+    # languages must be there.
+    ko = [p for p in paths if not p.startswith("en/")]
+    en = [p.removeprefix("en/") for p in paths if p.startswith("en/")]
+    assert "" in ko and "" in en and ko == en and len(ko) >= 27, paths
     try:
-        for path in _page_paths(built_site):
+        for path in paths:
             page.goto(site_url + path)
             page.add_script_tag(path=str(AXE))
             violations = page.evaluate(RUN_AXE)

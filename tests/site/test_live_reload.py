@@ -6,20 +6,19 @@ never touch the working tree.
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
 import socket
-import subprocess
 from pathlib import Path
 
 import httpx
 import pytest
 import yaml
 
-from tests.conftest import ROOT, SANDBOX_KEY, free_port, wait_for_port
+from tests.conftest import SANDBOX_KEY
+from tests.site.serving import make_serve, served
 
 PAGE = "authentication/email-signup"
+# Another page that documents the same operation: a spec edit must reach pages nobody edited.
+REFERENCE = "reference/auth-user-api"
 
 
 def _port_closed(port: int) -> bool:
@@ -30,35 +29,14 @@ def _port_closed(port: int) -> bool:
 @pytest.mark.browser
 @pytest.mark.slow
 def test_serve_reloads_page_and_spec_edits_then_stops_on_ctrl_c(page, tmp_path: Path) -> None:
-    work = tmp_path / "project"
-    shutil.copytree(
-        ROOT,
-        work,
-        ignore=shutil.ignore_patterns(
-            ".git", ".venv", "node_modules", "site", ".sandbox", "__pycache__", ".*cache"
-        ),
-    )
-    (work / ".venv").symlink_to(ROOT / ".venv")
-    docs_port, sandbox_port = free_port(), free_port()
-    env = {**os.environ, "DOCS_PORT": str(docs_port), "SANDBOX_PORT": str(sandbox_port)}
-    log = (tmp_path / "serve.log").open("w")
-    proc = subprocess.Popen(
-        ["bash", "scripts/serve.sh"],
-        cwd=work,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        wait_for_port(sandbox_port, timeout=60, proc=proc)
-        wait_for_port(docs_port, timeout=120, proc=proc)
+    with make_serve(tmp_path) as serve:
+        work, base = serve.project, serve.docs
         health = httpx.get(
-            f"http://127.0.0.1:{sandbox_port}/sandbox/health", headers={"X-API-Key": SANDBOX_KEY}
+            f"http://127.0.0.1:{serve.sandbox_port}/sandbox/health", headers={"X-API-Key": SANDBOX_KEY}
         )
         assert health.status_code == 200
 
-        page.goto(f"http://127.0.0.1:{docs_port}/{PAGE}/")
+        page.goto(f"{base}/{PAGE}/")
 
         # A writer edits the Markdown: the open page shows it without a restart.
         markdown = work / "docs" / "ko" / f"{PAGE}.md"
@@ -75,12 +53,20 @@ def test_serve_reloads_page_and_spec_edits_then_stops_on_ctrl_c(page, tmp_path: 
             encoding="utf-8",
         )
         page.wait_for_selector("text=스펙 수정 반영", timeout=30_000)
-    finally:
-        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in the terminal sends
-        try:
-            proc.wait(timeout=20)
-        finally:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGKILL)
-            log.close()
-    assert _port_closed(docs_port) and _port_closed(sandbox_port), (tmp_path / "serve.log").read_text()
+        # ...and so do the pages nobody edited, in both languages, and the published spec.
+        assert served(f"{base}/{REFERENCE}/", "스펙 수정 반영")
+        assert served(f"{base}/openapi.yaml", "스펙 수정 반영")
+        en_summary = spec["paths"]["/v1/auth/email/signup"]["post"]["summary"]
+        spec_file.write_text(
+            spec_file.read_text(encoding="utf-8").replace(
+                f"summary: {en_summary}", f"summary: {en_summary} (spec edit)"
+            ),
+            encoding="utf-8",
+        )
+        assert served(f"{base}/en/{PAGE}/", "(spec edit)")
+        assert served(f"{base}/en/{REFERENCE}/", "(spec edit)")
+        # The page edit is still there after the rebuilds.
+        assert "라이브 리로드 확인용 문단입니다." in httpx.get(f"{base}/{PAGE}/").text
+    assert serve.proc.returncode is not None
+    log = serve.log.read_text()
+    assert _port_closed(serve.docs_port) and _port_closed(serve.sandbox_port), log

@@ -59,6 +59,8 @@ ADDED_ERRORS: dict[str, tuple[int, bool]] = {
     "common/not-found": (404, False),
     "common/method-not-allowed": (405, False),
     "common/internal-error": (500, False),
+    "common/request-timeout": (408, False),
+    "common/service-unavailable": (503, False),
     "sandbox/invalid-signature": (403, False),
     "sandbox/object-not-found": (404, False),
     "user/slug-already-exists": (409, False),

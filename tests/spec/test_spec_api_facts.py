@@ -7,13 +7,11 @@ error_table.py drifting from the source it was copied from.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import pytest
-
+from tests.conftest import SHARED, needs_shared
 from tests.spec.error_table import API_FACTS_ERRORS
 
-FACTS = Path(__file__).resolve().parents[3] / "shared" / "api-facts.md"
+FACTS = SHARED / "api-facts.md"
 
 
 def facts_error_table(text: str) -> dict[str, int]:
@@ -26,7 +24,7 @@ def facts_error_table(text: str) -> dict[str, int]:
     return table
 
 
-@pytest.mark.skipif(not FACTS.is_file(), reason="shared/api-facts.md is not available")
+@needs_shared("api-facts.md")
 def test_hard_coded_table_matches_the_facts_sheet() -> None:
     table = facts_error_table(FACTS.read_text(encoding="utf-8"))
     assert len(table) > 40

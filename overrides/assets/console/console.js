@@ -2,25 +2,29 @@
 /**
  * The in-page API console. macros/console.py renders each console as a <form data-operation> with
  * its fields, labels and its metadata as JSON in `data-meta`; this module adds the behaviour: server and key
- * choice, token capture and refresh, sending, showing, cURL export, history and sandbox helpers.
+ * choice, token capture and refresh, sending, showing, code samples that follow the inputs, history and
+ * sandbox helpers.
  *
  * Secrets (API key, tokens, TOTP secret) live in sessionStorage only, scoped by server base URL, and
  * never go into a URL. Responses are always inserted as text.
  */
 
 /**
+ * @typedef {{pin: Record<string, unknown>, f: string[], r: string[]}} Variant
  * @typedef {{op: string, method: string, path: string, bearer: boolean, key: boolean, body: boolean,
  *   keyHeader: string, servers: {sandbox: string, production: string}, sandboxKey: string,
- *   refresh: string, outbox?: string, examples?: Record<string, unknown>,
- *   t: Record<string, string>}} Meta
+ *   refresh: string, outbox?: string, examples?: Record<string, unknown>, v?: Variant[],
+ *   s: Record<string, string>, sk: Record<string, string>, t: Record<string, string>}} Meta
  * @typedef {{accessToken: string, refreshToken: string, who: string}} Auth
  * @typedef {{method: string, url: string, path: string, base: string,
  *   headers: Record<string, string>, body?: string}} Req
  * @typedef {{status: number, statusText: string, ms: number, headers: string, text: string,
- *   json: any, redirect?: boolean}} Res
+ *   json: any, size: number, redirect?: boolean}} Res
+ * @typedef {{method: string, url: string, headers: [string, string][], body?: string}} Sent
  * @typedef {{op: string, method: string, path: string, fields: Record<string, string>, at: number,
- *   res: Res, notes: string[]}} Entry
- * @typedef {{form: HTMLFormElement, meta: Meta, out: HTMLOutputElement, panel: HTMLElement, busy?: boolean}} Con
+ *   sent?: Sent, res?: Res, fail?: string[], notes: string[]}} Entry
+ * @typedef {{form: HTMLFormElement, meta: Meta, out: HTMLOutputElement, panel: HTMLElement, busy?: boolean,
+ *   tabs?: HTMLElement | null}} Con
  */
 
 /* ---------------------------------------------------------------- storage (session only) */
@@ -152,6 +156,7 @@ function sync(c) {
   }
   paintPanel(c, base);
   paintHistory(c);
+  samples(c);
 }
 
 /** @param {number} ms */
@@ -236,6 +241,7 @@ async function call(req, token) {
     redirect: "manual",
   });
   const text = await r.text();
+  const size = new Blob([text]).size;
   /** @type {any} */
   let json;
   try {
@@ -250,6 +256,7 @@ async function call(req, token) {
     headers: [...r.headers].map(([k, v]) => k + ": " + v).join("\n"),
     text: text.slice(0, 65536),
     json,
+    size,
     redirect: r.type === "opaqueredirect",
   };
 }
@@ -299,6 +306,18 @@ function refresh(meta, req, a) {
   })().finally(() => delete refreshing[req.base]));
 }
 
+/** The request as sent, for the panel and the history: secrets shortened (the public sandbox key stays). */
+/** @param {Meta} meta @param {Req} req @param {string | undefined} token @returns {Sent} */
+const sent = (meta, req, token) => ({
+  method: req.method,
+  url: req.url,
+  headers: Object.entries(token ? { ...req.headers, Authorization: "Bearer " + token } : req.headers).map(([k, v]) => [
+    k,
+    k === "Authorization" ? v.slice(0, 13) + "…" : k === meta.keyHeader && v !== meta.sandboxKey ? v.slice(0, 8) + "…" : v,
+  ]),
+  body: req.body,
+});
+
 /** @param {Con} c */
 async function send(c) {
   const { meta, form } = c;
@@ -316,27 +335,31 @@ async function send(c) {
   c.busy = true;
   c.out.setAttribute("aria-busy", "true");
   c.out.replaceChildren(el("span", "bkc-line", t.sending));
-  /** @type {string[]} */
-  const notes = [];
+  const a = meta.bearer ? auth(req.base) : null;
+  /** @type {Entry} */
+  const entry = { op: meta.op, method: req.method, path: req.path, fields: snapshot(form), at: Date.now(), notes: [] };
+  entry.sent = sent(meta, req, a?.accessToken);
   try {
-    const a = meta.bearer ? auth(req.base) : null;
-    if (meta.bearer && !a) notes.push(t.noToken);
+    if (meta.bearer && !a) entry.notes.push(t.noToken);
     let res = await call(req, a?.accessToken);
     if (a && res.status === 401 && errorCode(res) === "auth/token-expired") {
       const fresh = await refresh(meta, req, a);
       if (fresh) {
         res = await call(req, fresh.accessToken);
-        notes.push(t.refreshed);
-      } else notes.push(t.refreshFailed);
+        entry.sent = sent(meta, req, fresh.accessToken);
+        entry.notes.push(t.refreshed);
+      } else entry.notes.push(t.refreshFailed);
     }
-    if (capture(req, res)) notes.push(t.captured);
-    /** @type {Entry} */
-    const entry = { op: meta.op, method: req.method, path: req.path, fields: snapshot(form), at: Date.now(), res, notes };
-    paintResult(c, entry);
-    save("history", [entry, ...(load("history") || [])].slice(0, 20));
+    if (capture(req, res)) entry.notes.push(t.captured);
+    entry.res = res;
   } catch (e) {
-    paintNetError(c, req, /** @type {Error} */ (e));
+    entry.fail = await netLines(meta, req, /** @type {Error} */ (e));
   } finally {
+    paintEntry(c, entry);
+    save("history", [entry, ...(load("history") || [])].slice(0, 20));
+    // the address this reader just used: the outbox helper looks its mail up by it
+    const email = field(form, "b:email") || field(form, "p:query:email");
+    if (email?.value) save("email", email.value.trim());
     c.busy = false;
     c.out.removeAttribute("aria-busy");
     broadcast();
@@ -357,39 +380,72 @@ function paintMessage(c, text) {
   c.out.replaceChildren(el("span", "bkc-line bkc-bad", text));
 }
 
-/** @param {Con} c @param {Entry} entry */
-function paintResult(c, { res, notes }) {
-  const { t } = c.meta;
-  const ok = res.status >= 200 && res.status < 300;
-  const status = res.redirect ? "3xx" : (res.status + " " + res.statusText).trim();
-  const parts = [el("span", "bkc-line bkc-status " + (ok ? "bkc-ok" : "bkc-bad"), fmt(t.status, { status, ms: res.ms }))];
-  for (const n of res.redirect ? [...notes, t.redirect] : notes) parts.push(el("span", "bkc-line", n));
-  const code = errorCode(res);
-  if (typeof code === "string" && /^[a-z-]+\/[a-z0-9-]+$/.test(code)) {
-    const a = /** @type {HTMLAnchorElement} */ (el("a", "bkc-line", fmt(t.errorDoc, { code })));
-    a.href = errorDocUrl(code);
-    parts.push(a);
+/** @param {number} n */
+const bytes = (n) => (n < 1024 ? n + " B" : (n / 1024).toFixed(1) + " KB");
+
+const JSON_TOKEN = /("(?:\\.|[^"\\])*")(\s*:)?|\b(?:true|false|null)\b|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+
+/** JSON text with keys, strings and literals in spans: text nodes only, never HTML. */
+/** @param {HTMLElement} box @param {string} text */
+function highlight(box, text) {
+  let at = 0;
+  for (const m of text.matchAll(JSON_TOKEN)) {
+    box.append(text.slice(at, m.index), el("span", m[2] ? "bkc-k" : m[1] ? "bkc-s" : "bkc-n", m[1] || m[0]), m[2] || "");
+    at = /** @type {number} */ (m.index) + m[0].length;
   }
-  const body = res.json === undefined ? res.text : JSON.stringify(res.json, null, 2);
-  parts.push(
-    el("span", "bkc-h", t.headers),
-    el("span", "bkc-pre", res.headers),
-    el("span", "bkc-h", t.body),
-    el("span", "bkc-pre bkc-body", body || t.emptyBody),
-  );
+  box.append(text.slice(at));
+}
+
+/** @param {Con} c @param {Entry} entry */
+function paintEntry(c, { sent: s, res, fail, notes }) {
+  const { t } = c.meta;
+  const parts = [];
+  if (fail) parts.push(...fail.map((l, i) => el("span", i ? "bkc-line" : "bkc-line bkc-bad", l)));
+  else if (res) {
+    const ok = res.status >= 200 && res.status < 300;
+    const status = res.redirect ? "3xx" : (res.status + " " + res.statusText).trim();
+    const badge = el("span", "bkc-line bkc-status " + (ok ? "bkc-ok" : "bkc-bad"), fmt(t.status, { status, ms: res.ms, size: bytes(res.size) }));
+    parts.push(badge);
+    for (const n of res.redirect ? [...notes, t.redirect] : notes) parts.push(el("span", "bkc-line", n));
+    const code = errorCode(res);
+    if (typeof code === "string" && /^[a-z-]+\/[a-z0-9-]+$/.test(code)) {
+      const a = /** @type {HTMLAnchorElement} */ (el("a", "bkc-line", fmt(t.errorDoc, { code })));
+      a.href = errorDocUrl(code);
+      parts.push(a);
+    }
+  }
+  if (s) {
+    const lines = [s.method + " " + s.url, ...s.headers.map((h) => h.join(": "))];
+    parts.push(el("span", "bkc-h", t.sent), el("span", "bkc-pre bkc-sent", lines.join("\n") + (s.body ? "\n\n" + s.body : "")));
+  }
+  if (res) {
+    parts.push(el("span", "bkc-h", t.headers), el("span", "bkc-pre", res.headers));
+    if (s && new URL(s.url).origin !== location.origin) parts.push(el("span", "bkc-line bkc-note", t.corsHeaders));
+    const text = res.json === undefined ? res.text : JSON.stringify(res.json, null, 2);
+    const copy = /** @type {HTMLButtonElement} */ (el("button", "", t.copyBody));
+    copy.type = "button";
+    copy.onclick = () => navigator.clipboard.writeText(text).then(() => (copy.textContent = t.copiedBody), () => {});
+    const body = el("span", "bkc-pre bkc-body");
+    if (!text) body.textContent = t.emptyBody;
+    else if (res.json === undefined) body.textContent = text;
+    else highlight(body, text);
+    parts.push(el("span", "bkc-h", t.body), ...(text ? [copy] : []), body);
+  }
   c.out.replaceChildren(...parts);
 }
 
-/** @param {Con} c @param {Req} req @param {Error} e */
-function paintNetError(c, req, e) {
-  const { t } = c.meta;
+/** Why a fetch failed: a no-cors probe gets an (opaque) answer when something listens, so "not
+ * running" and "refused by CORS" can be told apart, each with its exact fix. */
+/** @param {Meta} meta @param {Req} req @param {Error} e @returns {Promise<string[]>} */
+async function netLines({ t }, req, e) {
   const lines = [fmt(t.netError, { detail: e.message || t.networkFailure })];
-  if (location.protocol === "https:" && req.base.startsWith("http:") && !isLoopback(req.base)) lines.push(t.netMixed);
-  else {
-    if (serverChoice().choice === "sandbox" || isLoopback(req.base)) lines.push(t.netSandbox);
-    lines.push(fmt(t.netCors, { origin: location.origin }));
-  }
-  c.out.replaceChildren(...lines.map((l, i) => el("span", i ? "bkc-line" : "bkc-line bkc-bad", l)));
+  const local = isLoopback(req.base);
+  if (location.protocol === "https:" && req.base.startsWith("http:") && !local) return [...lines, t.netMixed];
+  let up = true;
+  await fetch(req.base + "/", { mode: "no-cors", cache: "no-store", credentials: "omit" }).catch(() => (up = false));
+  const v = { base: req.base, origin: location.origin, port: new URL(req.base).port || "80" };
+  lines.push(fmt(up ? (local ? t.netCorsSandbox : t.netCors) : local ? t.netDown : t.netUnreachable, v));
+  return lines;
 }
 
 /** @param {Con} c */
@@ -404,7 +460,8 @@ function paintHistory(c) {
       const b = el("button", "", fmt(c.meta.t.historyItem, {
         method: e.method,
         path: e.path,
-        status: e.res.status,
+        what: what(e.sent?.body),
+        status: e.res ? e.res.status : c.meta.t.networkFailure,
         time: new Date(e.at).toLocaleTimeString(),
       }));
       b.setAttribute("type", "button");
@@ -418,14 +475,29 @@ function paintHistory(c) {
   /** @type {HTMLElement} */ (list.nextElementSibling).hidden = !!mine.length;
 }
 
+/** What a history entry sent, in a few words: the body's plain values, never its secrets. */
+/** @param {string | undefined} body */
+const what = (body) => {
+  try {
+    const o = JSON.parse(body || "{}");
+    return Object.entries(o)
+      .filter(([k, v]) => typeof v !== "object" && !/pass|token|secret|code/i.test(k))
+      .map(([k, v]) => k + "=" + v)
+      .join(" ")
+      .slice(0, 60);
+  } catch {
+    return "";
+  }
+};
+
 /** @param {Con} c @param {Entry} e */
 function reopen(c, e) {
   for (const [name, value] of Object.entries(e.fields)) {
     const f = field(c.form, name);
     if (f) f.value = value;
   }
-  fieldsFromBody(c.form);
-  paintResult(c, e);
+  fieldsFromBody(c);
+  paintEntry(c, e);
   c.out.scrollIntoView({ block: "nearest" });
 }
 
@@ -434,9 +506,31 @@ function reopen(c, e) {
 /** @param {HTMLFormElement} form @returns {HTMLInputElement[]} */
 const bodyFields = (form) => /** @type {any[]} */ ([...form.elements]).filter((e) => e.name.startsWith("b:"));
 
-/** @param {HTMLFormElement} form @param {HTMLInputElement} input */
-function bodyFromField(form, input) {
-  const raw = field(form, "body");
+/** The body alternative (`oneOf`) a body is: its pinned values match and it has every field sent,
+ * else the first whose pinned values match (the rule of macros/console.py `active_variant`). */
+/** @param {Meta} meta @param {any} obj @returns {Variant | undefined} */
+const variant = (meta, obj) => {
+  const pinned = (meta.v || []).filter((v) => Object.entries(v.pin).every(([k, x]) => obj?.[k] === x));
+  return pinned.find((v) => Object.keys(obj || {}).every((k) => v.f.includes(k))) || pinned[0];
+};
+
+/** Show only the fields of the body's alternative, with its required marks. */
+/** @param {Con} c @param {any} obj */
+function showVariant(c, obj) {
+  if (!c.meta.v) return;
+  const v = variant(c.meta, obj);
+  for (const input of bodyFields(c.form)) {
+    const name = input.name.slice(2);
+    const box = /** @type {HTMLElement} */ (input.closest(".bkc-f"));
+    box.hidden = !!v && !v.f.includes(name);
+    const mark = /** @type {HTMLElement | null} */ (box.querySelector(".bkc-req"));
+    if (mark) mark.hidden = !!v && !v.r.includes(name);
+  }
+}
+
+/** @param {Con} c @param {HTMLInputElement} input */
+function bodyFromField(c, input) {
+  const raw = field(c.form, "body");
   let obj;
   try {
     obj = JSON.parse(raw.value || "{}");
@@ -451,43 +545,111 @@ function bodyFromField(form, input) {
   else if (type === "boolean") obj[key] = v === "true";
   else if ((type === "integer" || type === "number") && v.trim() !== "" && !isNaN(Number(v))) obj[key] = Number(v);
   else obj[key] = v;
+  // a new discriminator value: drop the fields the chosen alternative does not have
+  const alt = c.meta.v?.some((x) => key in x.pin) && variant(c.meta, obj);
+  if (alt) for (const k of Object.keys(obj)) if (!alt.f.includes(k)) delete obj[k];
   raw.value = JSON.stringify(obj, null, 2);
+  if (alt) fieldsFromBody(c);
+  else showVariant(c, obj);
 }
 
-/** @param {HTMLFormElement} form */
-function fieldsFromBody(form) {
+/** @param {Con} c */
+function fieldsFromBody(c) {
   let obj;
   try {
-    obj = JSON.parse(field(form, "body")?.value || "{}");
+    obj = JSON.parse(field(c.form, "body")?.value || "{}");
   } catch {
     return;
   }
-  for (const input of bodyFields(form)) {
+  for (const input of bodyFields(c.form)) {
     const v = obj?.[input.name.slice(2)];
     input.value = v == null || typeof v === "object" ? "" : String(v);
   }
+  showVariant(c, obj);
 }
 
-/* ---------------------------------------------------------------- cURL */
+/* ---------------------------------------------------------------- code samples that follow */
 
 /** @param {string} s */
-const sq = (s) => "'" + s.replace(/'/g, "'\\''") + "'";
+const shellDq = (s) => s.replace(/["\\$`]/g, "\\$&");
+/** @param {string} s */
+const jsonIn = (s) => JSON.stringify(s).slice(1, -1);
 
-/** The request the form sends now, with the key and token as shell variables. */
-/** @param {Con} c @returns {string} */
-function curl(c) {
-  const req = build(c);
-  const a = auth(req.base);
-  const lines = ["curl -i -X " + req.method + " " + sq(req.url)];
-  for (const [name, value] of Object.entries(req.headers))
-    lines.push(name === c.meta.keyHeader ? `-H "${name}: $BKEND_API_KEY"` : "-H " + sq(name + ": " + value));
-  if (c.meta.bearer) lines.push('-H "Authorization: Bearer $ACCESS_TOKEN"');
-  if (req.body != null) {
-    // a stored refresh token in the body becomes "$REFRESH_TOKEN" (single-quoted parts around it)
-    const parts = a ? req.body.split(a.refreshToken) : [req.body];
-    lines.push("--data-raw " + parts.map(sq).join('"$REFRESH_TOKEN"'));
+/**
+ * A JSON value as the tool writes it (one key per line, like macros/samples.py); the `secret`
+ * string (the stored refresh token) becomes the variable that holds it.
+ * @param {string} tool @param {any} v @param {string} secret @param {string} pad @returns {string}
+ */
+function literal(tool, v, secret, pad) {
+  const py = tool === "python";
+  if (tool === "curl") return JSON.stringify(v, null, 2).replace(/\n/g, "\n" + pad);
+  if (v && typeof v === "object") {
+    const inner = pad + (py ? "    " : "  ");
+    const list = Array.isArray(v);
+    const items = Object.entries(v).map(
+      ([k, x]) =>
+        inner + (list ? "" : (py || !/^[A-Za-z_$][\w$]*$/.test(k) ? JSON.stringify(k) : k) + ": ") + literal(tool, x, secret, inner) + ",",
+    );
+    const [open, close] = list ? "[]" : "{}";
+    return items.length ? open + "\n" + items.join("\n") + "\n" + pad + close : open + close;
   }
-  return lines.join(" \\\n  ");
+  if (secret && v === secret) return py ? 'os.environ["REFRESH_TOKEN"]' : "REFRESH_TOKEN";
+  if (py && (v == null || typeof v === "boolean")) return v == null ? "None" : v ? "True" : "False";
+  return JSON.stringify(v);
+}
+
+/**
+ * The macro's own sample templates (macros/samples.py `console_templates`) filled with what this
+ * console would send now: server, path and query, body and key. The public sandbox key is written
+ * out; any other key and the tokens stay variables.
+ * @param {Con} c @param {string} tool @returns {string}
+ */
+function sample(c, tool) {
+  const { meta } = c;
+  const req = build(c);
+  const key = req.headers[meta.keyHeader] || "";
+  const esc = tool === "curl" ? shellDq : jsonIn;
+  const secret = auth(req.base)?.refreshToken || "";
+  let text = meta.s[tool]
+    .replace(/%%B%%/g, esc(req.base))
+    .replace(/%%P%%/g, esc(req.path))
+    .replace(/"%%K%%"|%%K%%/g, (m) =>
+      key !== meta.sandboxKey ? meta.sk[tool] || m : m[0] === '"' ? JSON.stringify(key) : shellDq(key),
+    )
+    .replace(/^(\s*)(.*)"%%D%%"/m, (_, pad, head) => {
+      const body = literal(tool, JSON.parse(req.body || "{}"), secret, pad);
+      // the curl body sits in single quotes: the refresh token leaves them for a shell variable
+      const quoted = body.replace(/'/g, "'\\''").split(JSON.stringify(secret || "\0")).join(`"'"$REFRESH_TOKEN"'"`);
+      return pad + head + (tool === "curl" ? quoted : body);
+    });
+  if (tool === "python" && text.includes("os.environ") && !/^import os/m.test(text)) text = "import os\n" + text;
+  return text;
+}
+
+/** Redo the page's sample tabs of this operation (found at mount) from the console's inputs. */
+/** @param {Con} c */
+function samples(c) {
+  const tools = Object.keys(c.meta.s);
+  c.tabs?.querySelectorAll(".tabbed-block code").forEach((code, i) => {
+    try {
+      const text = sample(c, tools[i]);
+      if (code.textContent === text) return;
+      code.textContent = text;
+      /** @type {HTMLElement} */ (code).tabIndex = 0; // it may scroll now: keyboard users must reach it
+
+    } catch {} // a half-typed body or URL: the last good sample stays
+  });
+}
+
+/** The nearest sample tabs before the form, if their cURL tab starts like this operation's template. */
+/** @param {Con} c @returns {HTMLElement | null} */
+function findTabs(c) {
+  const first = c.meta.s.curl.split("\n")[0];
+  const before = [...document.querySelectorAll(".tabbed-set")].filter(
+    (s) => s.compareDocumentPosition(c.form) & Node.DOCUMENT_POSITION_FOLLOWING,
+  );
+  const set = /** @type {HTMLElement | undefined} */ (before.pop());
+  return set?.querySelector(".tabbed-block code")?.textContent?.split("\n")[0] === first ? set : null;
 }
 
 /** @param {Con} c */
@@ -497,7 +659,7 @@ async function copyCurl(c) {
   /** @type {string} */
   let text;
   try {
-    text = curl(c);
+    text = sample(c, "curl");
   } catch (e) {
     if (!(e instanceof Problem)) throw e;
     return paintMessage(c, e.message);
@@ -505,9 +667,10 @@ async function copyCurl(c) {
   box.value = text;
   box.closest("label").hidden = false;
   const note = /** @type {HTMLElement} */ (c.form.querySelector(".bkc-copied"));
+  const vars = [...new Set(text.match(/\$[A-Z_]+/g))].map((v) => v.slice(1)).join(", ");
   try {
     await navigator.clipboard.writeText(text);
-    note.textContent = t.copied;
+    note.textContent = vars ? fmt(t.copiedVars, { vars }) : t.copied;
   } catch {
     note.textContent = t.copyFailed;
     box.focus();
@@ -530,10 +693,16 @@ async function outbox(c) {
   try {
     res = await call(req, undefined);
   } catch (e) {
-    return paintNetError(c, req, /** @type {Error} */ (e));
+    return paintEntry(c, { op: meta.op, method: "GET", path, fields: {}, at: 0, notes: [], fail: await netLines(meta, req, /** @type {Error} */ (e)) });
   }
   const list = res.json?.items || (Array.isArray(res.json) ? res.json : null);
-  const email = (field(c.form, "b:email") || field(c.form, "p:query:email"))?.value.trim().toLowerCase();
+  // an address the reader typed here wins; an untouched example gives way to the one just used
+  const input = field(c.form, "b:email") || field(c.form, "p:query:email");
+  if (input && input.value === input.defaultValue && load("email")) {
+    input.value = load("email");
+    if (input.name.startsWith("b:")) bodyFromField(c, input);
+  }
+  const email = input?.value.trim().toLowerCase();
   const latest = list && (email ? list.find((/** @type {any} */ m) => String(m.to).toLowerCase() === email) : list[0]);
   let filled = 0;
   if (latest?.token)
@@ -541,12 +710,12 @@ async function outbox(c) {
       const f = field(other.form, "b:token") || field(other.form, "p:query:token");
       if (!f || !other.form.isConnected) continue;
       f.value = latest.token;
-      if (f.name.startsWith("b:")) bodyFromField(other.form, f);
+      if (f.name.startsWith("b:")) bodyFromField(other, f);
       filled++;
     }
   const note = !list ? [] : !latest ? [t.outboxEmpty] : [fmt(filled ? t.outboxFilled : t.outboxLatest, { to: latest.to })];
   const shown = latest ? { ...res, json: latest } : res; // just the message, not everyone's mail
-  paintResult(c, { op: meta.op, method: "GET", path, fields: {}, at: 0, res: shown, notes: note });
+  paintEntry(c, { op: meta.op, method: "GET", path, fields: {}, at: 0, res: shown, notes: note });
 }
 
 const B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -582,7 +751,7 @@ async function fillTotp(c) {
     save("totp:" + baseUrl(meta), secret);
     if (target) {
       target.value = code;
-      bodyFromField(form, target);
+      bodyFromField(c, target);
     }
     paintMessage(c, fmt(meta.t.totpFilled, { code, s }));
     c.out.firstElementChild?.classList.remove("bkc-bad");
@@ -608,6 +777,7 @@ export function mount(form) {
     out: /** @type {HTMLOutputElement} */ (form.querySelector("output")),
     panel: /** @type {HTMLElement} */ (form.querySelector(".bkc-auth")),
   };
+  c.tabs = findTabs(c);
   consoles.add(c);
 
   form.addEventListener("submit", (e) => {
@@ -627,16 +797,19 @@ export function mount(form) {
     delete input.dataset.auto; // the reader's own value from now on
     if (name === "server" || name === "custom") {
       save("server", { choice: field(form, "server").value, custom: field(form, "custom").value.trim() });
+      // an answer from the previous server no longer applies
+      for (const o of consoles) o.out.replaceChildren(el("span", "bkc-line", o.meta.t.idle));
       broadcast();
     } else if (name === "apiKey") {
       save("key:" + baseUrl(meta), input.value.trim());
       broadcast();
-    } else if (name.startsWith("b:")) bodyFromField(form, input);
-    else if (name === "body") fieldsFromBody(form);
+    } else if (name.startsWith("b:")) bodyFromField(c, input);
+    else if (name === "body") fieldsFromBody(c);
     else if (name === "example") {
       field(form, "body").value = JSON.stringify(meta.examples?.[input.value], null, 2);
-      fieldsFromBody(form);
+      fieldsFromBody(c);
     }
+    samples(c);
   });
   form.addEventListener("click", (e) => {
     const act = /** @type {HTMLElement} */ (e.target).closest("[data-act]")?.getAttribute("data-act");

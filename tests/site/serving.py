@@ -1,0 +1,97 @@
+"""`make serve` (scripts/serve.sh) in a copy of the project, for the tests that edit files under it:
+started on free ports, and stopped the way Ctrl-C stops it, never leaving a process behind."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import ROOT, free_port, wait_for_port
+
+# Ctrl-C stops mkdocs and the sandbox within a few seconds; a loaded machine gets much longer.
+STOP_TIMEOUT = 60
+
+
+@dataclass
+class Served:
+    project: Path  # the copy being served: edit files here
+    docs: str  # http://127.0.0.1:<port>
+    docs_port: int
+    sandbox_port: int
+    log: Path
+    proc: subprocess.Popen
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Ctrl-C the whole process group (bash, mkdocs, sandbox), then make sure nothing is left: a
+    straggler is killed and always waited for, so no process outlives the test."""
+    pgid = proc.pid  # start_new_session: the group id is the leader's pid
+    if proc.poll() is None:
+        os.killpg(pgid, signal.SIGINT)  # what Ctrl-C in the terminal sends
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=STOP_TIMEOUT)
+    deadline = time.monotonic() + STOP_TIMEOUT
+    while _group_alive(pgid) and time.monotonic() < deadline:
+        time.sleep(0.1)  # children of the script still shutting down
+    if _group_alive(pgid):
+        os.killpg(pgid, signal.SIGKILL)
+    proc.wait()
+
+
+@contextlib.contextmanager
+def make_serve(tmp_path: Path) -> Iterator[Served]:
+    work = tmp_path / "project"
+    shutil.copytree(
+        ROOT,
+        work,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "node_modules", "site", ".sandbox", "__pycache__", ".*cache"
+        ),
+    )
+    (work / ".venv").symlink_to(ROOT / ".venv")
+    docs_port, sandbox_port = free_port(), free_port()
+    env = {**os.environ, "DOCS_PORT": str(docs_port), "SANDBOX_PORT": str(sandbox_port)}
+    log_path = tmp_path / "serve.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            ["bash", "scripts/serve.sh"],
+            cwd=work,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            wait_for_port(sandbox_port, timeout=60, proc=proc)
+            wait_for_port(docs_port, timeout=300, proc=proc)
+            yield Served(work, f"http://127.0.0.1:{docs_port}", docs_port, sandbox_port, log_path, proc)
+        finally:
+            stop(proc)
+
+
+def served(url: str, text: str, timeout: float = 60) -> bool:
+    """Whether `url` shows `text` within `timeout` seconds (a rebuild may be running)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(httpx.HTTPError):
+            if text in httpx.get(url, timeout=30).text:
+                return True
+        time.sleep(0.2)
+    return False
