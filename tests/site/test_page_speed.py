@@ -42,9 +42,10 @@ def _name(ref: str) -> str:
 def scripts(monkeypatch_module: pytest.MonkeyPatch) -> dict[str, ModuleType]:
     monkeypatch_module.syspath_prepend(str(ROOT / "scripts"))
     import bench
+    import bench_build
     import bench_lighthouse
 
-    return {"bench": bench, "lighthouse": bench_lighthouse}
+    return {"bench": bench, "build": bench_build, "lighthouse": bench_lighthouse}
 
 
 @pytest.fixture(scope="module")
@@ -133,10 +134,9 @@ def test_lighthouse_bench_runs_against_plain_material(
     built_site: Path, scripts: dict[str, ModuleType], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One page of the bench, one run each, end to end: plain build, gzip servers, Lighthouse, table."""
-    bench, lh = scripts["bench"], scripts["lighthouse"]
-    monkeypatch.setattr(bench, "RUNS", 1)
+    build, lh = scripts["build"], scripts["lighthouse"]
     plain = tmp_path / "plain-site"
-    bench.build_seconds(bench.plain_material_config(tmp_path), plain)
+    build.build_seconds(build.plain_material_config(tmp_path, "ko"), plain, runs=1)
     monkeypatch.setattr(lh, "PAGES", [page for page in lh.PAGES if page[0] == "ko diagram"])
     monkeypatch.setattr(lh, "RUNS", 1)
     text, _ = lh.table(built_site, plain)
