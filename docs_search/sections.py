@@ -7,6 +7,7 @@ Input is a page's Markdown twin with the generated-block markers (docs_search.tw
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -69,6 +70,7 @@ def _add(items: list[str], new: list[str]) -> None:
     items.extend(t for t in new if t not in items)
 
 
+@functools.lru_cache(maxsize=512)  # a serve rebuild re-reads every page; most did not change (read-only result)
 def split_sections(twin: str, page_title: str) -> list[Section]:
     """The page's sections in order; the first is the page itself. Headings without an explicit
     `{ #id }` are skipped as section starts (every heading here has one: the style guide asks for it)."""

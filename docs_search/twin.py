@@ -22,6 +22,10 @@ ADMONITION = re.compile(r'^(?:!!!|\?\?\?\+?)\s+(?P<kind>[\w-]+)(?:\s+"(?P<title>
 SNIPPET = re.compile(r'^(?P<indent>\s*)--8<--\s+"(?P<path>[^"]+)"\s*$')
 HEADING_ATTRS = re.compile(r"^(#{1,6}\s.*?)\s*\{\s*[#.][^}]*\}\s*$")
 HTML_OPEN = re.compile(r"^<(?P<tag>[a-zA-Z][\w-]*)(?P<attrs>[^>]*)>")
+# Raw HTML that starts a block of its own (a widget or a layout box); other tags at the start of a
+# line (a method badge `<span class="bk-method">POST</span> \`/v1/…\``) begin ordinary Markdown text.
+BLOCK_TAGS = {"div", "form", "section", "details", "table", "figure", "nav", "aside", "fieldset", "script", "style", "template"}
+STYLED_SPAN = re.compile(r'<span class="[^"]*">([^<]*)</span>')  # badges: keep the text
 ICON = re.compile(r":(?:material|octicons|fontawesome|simple)-[\w-]+:\s?")  # Material's icon shortcodes
 HTML_ONLY = re.compile(r"^\s*(?:</?[a-zA-Z][^>]*>\s*)+$")
 
@@ -103,15 +107,15 @@ def _convert(lines: list[str], base: Path) -> list[str]:
             out.append("")
             continue
         html = HTML_OPEN.match(line)
-        if html:
-            if "markdown" in html["attrs"] or HTML_ONLY.match(line):
-                i += 1  # a layout tag: keep what is inside, drop the tag line
+        if html and html["tag"].lower() in BLOCK_TAGS:
+            if re.search(r"\bmarkdown\b", html["attrs"]):
+                i += 1  # a layout box with Markdown inside (md_in_html): keep the inside
             else:
                 i = _skip_html(lines, i, html["tag"])  # an HTML widget such as the API console
             continue
         if HTML_ONLY.match(line) and line.lstrip().startswith("</"):
             i += 1
             continue
-        out.append(ICON.sub("", line))
+        out.append(STYLED_SPAN.sub(r"\1", ICON.sub("", line)))
         i += 1
     return out

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections import defaultdict
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
@@ -29,7 +28,7 @@ PROJECT = str(Path(__file__).resolve().parent.parent)
 if PROJECT not in sys.path:
     sys.path.insert(0, PROJECT)
 
-from docs_search import index, llms, sections, segment, twin  # noqa: E402
+from docs_search import index, llms, pages, sections, segment, twin  # noqa: E402
 from docs_search.markers import strip_markers  # noqa: E402
 
 NOTE = {
@@ -39,7 +38,6 @@ NOTE = {
     "한국어: {site_url}llms.txt",
 }
 
-_twins: dict[str, dict[str, str]] = defaultdict(dict)  # language -> page url -> twin with markers
 _nav: dict[str, list[Page]] = {}
 _site: dict[str, tuple[str, str]] = {}  # language -> (site name, description) of that language
 # The languages being built, innermost last: static-i18n runs each other language's build inside
@@ -77,7 +75,6 @@ def on_config(config, **kwargs):
     search = config.plugins.get("material/search")
     if search is not None and search.on_page_context in config.plugins.events["page_context"]:
         config.plugins.events["page_context"].remove(search.on_page_context)
-    _twins[_language(config)].clear()
     return config
 
 
@@ -91,7 +88,7 @@ def on_nav(nav: Navigation, config, files, **kwargs):
 
 @event_priority(-50)  # after mkdocs-macros (0) rendered the page
 def on_page_markdown(markdown, page, config, files, **kwargs):
-    _twins[_language(config)][page.url] = twin.to_twin(markdown)
+    pages.twins[_language(config)][page.url] = twin.to_twin(markdown)
     return strip_markers(markdown)
 
 
@@ -110,7 +107,7 @@ def on_post_build(config, **kwargs):
     indexed: list[index.IndexedPage] = []
     listed: list[llms.LlmsPage] = []
     for page in _nav.get(lang, []):
-        marked = _twins[lang].get(page.url)
+        marked = pages.twins[lang].get(page.url)  # pages a dirty rebuild skipped keep their last twin
         if marked is None:
             continue
         title = page.title or ""

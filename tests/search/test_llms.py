@@ -61,8 +61,8 @@ def test_every_listed_twin_exists_with_macros_rendered(built_site: Path, lang: s
 @pytest.mark.parametrize(
     ("twin", "words"),
     [
-        ("authentication/email-signup.md", ["# 이메일 회원가입", "`POST /v1/auth/email/signup`", "| `password` |", "**cURL**"]),
-        ("en/authentication/email-signup.md", ["# Email sign-up", "`POST /v1/auth/email/signup`", "| `password` |", "**Python**"]),
+        ("authentication/email-signup.md", ["# 이메일 회원가입", "POST `/v1/auth/email/signup`", "| `password` |", "**cURL**"]),
+        ("en/authentication/email-signup.md", ["# Email sign-up", "POST `/v1/auth/email/signup`", "| `password` |", "**Python**"]),
         ("en/getting-started/app-integration.md", ["export function memoryTokenStorage()"]),  # a --8<-- snippet
     ],
 )

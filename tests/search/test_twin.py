@@ -49,7 +49,10 @@ def test_twin_flattens_material_syntax(tmp_path: Path) -> None:
     rendered = (
         mark_generated(PAGE)
         .replace('{{ code_samples("emailSignUp") | indent(4) }}', RENDERED_SAMPLES)
-        .replace('{{ endpoint("emailSignUp") }}', "`POST /v1/auth/email/signup` · Auth: API key")
+        .replace(
+            '{{ endpoint("emailSignUp") }}',
+            '<span class="bk-method bk-method--post">POST</span> `/v1/auth/email/signup` · Auth: API key',
+        )
     )
     marked = to_twin(rendered, base=tmp_path)
     twin = publish(marked)
@@ -58,6 +61,7 @@ def test_twin_flattens_material_syntax(tmp_path: Path) -> None:
     assert "**Email** first." in twin and ":material" not in twin
     assert "> **Terms**\n>\n> Ask for consent in the form." in twin
     assert '> **cURL**\n>\n> ```bash\n> curl -X POST "https://api.example/v1/auth/email/signup"\n> ```' in twin
+    assert "POST `/v1/auth/email/signup` · Auth: API key" in twin  # the method badge as text
     assert "<form" not in twin and "Send request" not in twin
     assert "```js\nexport const x = 1;\n```" in twin
     assert "bk-gen" not in twin

@@ -66,6 +66,7 @@ def make_serve(tmp_path: Path) -> Iterator[Served]:
         ),
     )
     (work / ".venv").symlink_to(ROOT / ".venv")
+    (work / "node_modules").symlink_to(ROOT / "node_modules")  # hooks/mermaid_svg.py reads mermaid from it
     docs_port, sandbox_port = free_port(), free_port()
     env = {**os.environ, "DOCS_PORT": str(docs_port), "SANDBOX_PORT": str(sandbox_port)}
     log_path = tmp_path / "serve.log"
