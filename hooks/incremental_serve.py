@@ -124,13 +124,6 @@ def on_pre_build(config, **kwargs):
         _built_from.clear()
     elif _building[0] != _built[0]:
         _soft = True  # only the macros' inputs changed: see on_page_markdown
-    # Material's search plugin carries its last index into a dirty build, where static-i18n merges
-    # both languages into it again: the index would grow by the whole site on every reload (and
-    # the merge is quadratic). Under --dirty it indexes the pages rebuilt; the site's own search
-    # index is built from every page (see the README's "serve" notes).
-    search = config.plugins.get("material/search")
-    if search is not None and hasattr(search, "search_index_prev"):
-        search.search_index_prev = None
 
 
 @event_priority(-200)  # after static-i18n (-100) made the language's file list

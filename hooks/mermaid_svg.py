@@ -98,6 +98,17 @@ RENDER_ALL = """async ([config, diagrams]) => {
 }"""
 
 
+PARSE_ALL = """async ([config, sources]) => {
+  mermaid.initialize(config);
+  const out = [];
+  for (const source of sources) {
+    try { await mermaid.parse(source); out.push(null); }
+    catch (error) { out.push(String(error && error.message || error)); }
+  }
+  return out;
+}"""
+
+
 class Renderer:
     """Headless Chromium with mermaid loaded; the page and its files are served from memory."""
 
@@ -136,6 +147,10 @@ class Renderer:
 
     def render(self, diagrams: list[tuple[str, str]]) -> list[dict[str, str]]:
         return self._page.evaluate(RENDER_ALL, [self._config, diagrams])
+
+    def parse(self, sources: list[str]) -> list[str | None]:
+        """mermaid's error message for each source that does not parse (None for one that does)."""
+        return self._page.evaluate(PARSE_ALL, [self._config, sources])
 
     def close(self) -> None:
         self._browser.close()

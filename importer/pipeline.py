@@ -15,6 +15,7 @@ from typing import Any
 from importer.anchors import Heading, heading_ids
 from importer.assets import AssetStore
 from importer.diagnostics import Diagnostic, ImportFailed, Report
+from importer.diagrams import check_diagrams
 from importer.frontmatter import split_front_matter
 from importer.gitbook import IncludeLoader, Node, parse_page
 from importer.includes import include_loader
@@ -84,6 +85,10 @@ def import_space(
 
     # Pages that parsed are converted even when others did not, so one run reports every error.
     trees = _parse_all(languages, include_loader(src, report), report, progress)
+    check_diagrams(
+        [(language.root / rel, parsed.tree) for language in languages for rel, parsed in trees[language.code].items()],
+        report,
+    )
     our_spec = OurSpec(spec_name)
     converted = [_convert(language, trees[language.code], repo, our_spec, report) for language in languages]
     _stop_on_errors(report)

@@ -1,11 +1,12 @@
 """`OUT/mkdocs.yml`: the imported pages as a site, built on this project's theme and extensions.
 
 The config INHERITs this project's `mkdocs.yml` by absolute path (Material with its overrides,
-markdown extensions, validation, hooks and mkdocs-macros), so `mkdocs build --strict -f OUT/mkdocs.yml`
-and `mkdocs serve -f OUT/mkdocs.yml` work from wherever OUT is, as long as this project stays where
-it was at import time. It changes only what belongs to the import: the site name, `docs_dir`, the nav
-of each language (mkdocs-static-i18n's folder layout, the first language of the project that was
-imported is the default), and paths the project writes relative to its own folder.
+markdown extensions, validation, hooks and mkdocs-macros; of the hooks, all but PROJECT_ONLY_HOOKS),
+so `mkdocs build --strict -f OUT/mkdocs.yml` and `mkdocs serve -f OUT/mkdocs.yml` work from wherever
+OUT is, as long as this project stays where it was at import time. It changes only what belongs to the
+import: the site name, `docs_dir`, the nav of each language (mkdocs-static-i18n's folder layout, the
+first language of the project that was imported is the default), and paths the project writes
+relative to its own folder.
 """
 
 from __future__ import annotations
@@ -23,6 +24,15 @@ PROJECT_CONFIG = PROJECT / "mkdocs.yml"
 DOCS = "docs"
 # What a language of the project's i18n config says about the project itself, not about an import.
 _PROJECT_ONLY = ("nav_translations", "site_name", "site_description", "nav")
+# The project's hooks an imported site leaves out: they are about this project's own content or its
+# `make serve` workflow, not about how a page looks or is found. Every other hook of the project's
+# `mkdocs.yml` is carried (theme and i18n plumbing, tables, diagrams, per-language search, llms.txt),
+# so a hook the project adds later reaches imported sites too.
+PROJECT_ONLY_HOOKS = {
+    "hooks/publish_spec.py": "publishes this project's spec at /openapi.yaml; an imported site documents its own pages",
+    "hooks/incremental_serve.py": "`make serve --dirty` fingerprints of this project's spec, macros and docs/",
+    "hooks/render_cache.py": "a `mkdocs serve` conversion cache keyed on this project's config file, not the import's",
+}
 
 
 def _plugin_name(entry: Any) -> str:
@@ -48,6 +58,11 @@ def _languages(project_languages: list[dict[str, Any]], navs: list[tuple[str, li
     return default, languages
 
 
+def site_hooks(project_hooks: list[str]) -> list[str]:
+    """The project's hooks an imported site runs, by absolute path (INHERIT would resolve them from OUT)."""
+    return [str(PROJECT / hook) for hook in project_hooks if hook not in PROJECT_ONLY_HOOKS]
+
+
 def site_config(navs: list[tuple[str, list[Any]]], site_name: str) -> dict[str, Any]:
     """The config for a site made of the imported languages; `navs` pairs each with its nav."""
     with PROJECT_CONFIG.open("rb") as f:
@@ -69,7 +84,7 @@ def site_config(navs: list[tuple[str, list[Any]]], site_name: str) -> dict[str, 
         "docs_dir": DOCS,
         "site_dir": "site",
         "theme": {"custom_dir": str(PROJECT / project["theme"]["custom_dir"]), "language": material_language(default) or "en"},
-        "hooks": [str(PROJECT / hook) for hook in project.get("hooks", [])],
+        "hooks": site_hooks(project.get("hooks", [])),
         "watch": [],
         "exclude_docs": "",
         "nav": dict(navs)[default],

@@ -355,9 +355,15 @@ def code_samples(spec: Spec, op_id: str, lang: str, example: str | None = None) 
 # -- the console's copies ------------------------------------------------------------------------
 
 # Stand-ins the console replaces with what it would send (console.js, "samples that follow").
-SLOT_BASE, SLOT_PATH, SLOT_BODY, SLOT_KEY = "%%B%%", "%%P%%", "%%D%%", "%%K%%"
-# What the key becomes when it is a secret (anything but the public sandbox key), per tool.
-SECRET_KEY = {"curl": "$" + KEY_VAR, "python": f'os.environ["{KEY_VAR}"]', "javascript": json.dumps(DEFAULT_KEY)}
+SLOT_BASE, SLOT_PATH, SLOT_BODY, SLOT_KEY, SLOT_IMPORT = "%%B%%", "%%P%%", "%%D%%", "%%K%%", "%%I%%"
+# What the key becomes when it is a secret (anything but the public sandbox key), per tool; `import`:
+# what the Python sample then needs at its top.
+SECRET_KEY = {
+    "curl": "$" + KEY_VAR,
+    "python": f'os.environ["{KEY_VAR}"]',
+    "javascript": json.dumps(DEFAULT_KEY),
+    "import": "import os\n\n",
+}
 
 
 def console_templates(spec: Spec, op_id: str, lang: str, example: str | None = None) -> dict[str, str]:
@@ -373,4 +379,7 @@ def console_templates(spec: Spec, op_id: str, lang: str, example: str | None = N
         api_key=SLOT_KEY,
         key_value=SLOT_KEY,
     )
-    return {tool: render(slotted, lang) for tool, render in RENDERERS.items()}
+    out = {tool: render(slotted, lang) for tool, render in RENDERERS.items()}
+    if slotted.key and "import os" not in out["python"]:
+        out["python"] = SLOT_IMPORT + out["python"]
+    return out

@@ -39,10 +39,22 @@ class BodyTooLarge(Exception):
     """The request body is larger than the configured cap (answered 413)."""
 
 
+# 401s about the bearer token say which scheme to use (RFC 6750 3), and whether the token was bad.
+BEARER_CHALLENGES = {
+    errors.UNAUTHORIZED: 'Bearer realm="bkend"',
+    errors.USER_UNAUTHORIZED: 'Bearer realm="bkend"',
+    errors.INVALID_TOKEN: 'Bearer realm="bkend", error="invalid_token"',
+    errors.TOKEN_EXPIRED: 'Bearer realm="bkend", error="invalid_token", error_description="expired"',
+}
+
+
 def error_response(services: Services, exc: ApiError) -> Response:
     entry = services.spec.errors[exc.code]
     body = {"error": {"code": exc.code, "message": exc.message or entry.message}}
-    return json_response(entry.status, body, exc.headers)
+    headers = dict(exc.headers)
+    if exc.code in BEARER_CHALLENGES:
+        headers["WWW-Authenticate"] = BEARER_CHALLENGES[exc.code]
+    return json_response(entry.status, body, headers)
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:

@@ -80,16 +80,21 @@ def _from_id_token(config: OAuthProvider, id_token: str) -> Identity:
 
 
 def _from_access_token(config: OAuthProvider, access: str) -> Identity:
-    auth = {"Authorization": f"Bearer {access}"}
     try:
         with httpx.Client(timeout=TIMEOUT, headers={"Accept": "application/json"}) as client:
-            reply = client.get(config.userinfo_url, headers=auth)
-            if reply.status_code in (401, 403):
-                raise ApiError(errors.INVALID_OAUTH_CODE, "The provider refused the access token.")
-            profile = _json(reply)
-            emails = _json(client.get(config.emails_url, headers=auth)) if config.emails_url else None
+            return _read_profile(client, config, access)
     except httpx.HTTPError as exc:
         raise ApiError(errors.OAUTH_CALLBACK_FAILED, f"The {config.name} profile request failed: {exc}.") from exc
+
+
+def _read_profile(client: httpx.Client, config: OAuthProvider, access: str) -> Identity:
+    """Who holds this provider access token (GitHub's private e-mails come from a second call)."""
+    auth = {"Authorization": f"Bearer {access}"}
+    reply = client.get(config.userinfo_url, headers=auth)
+    if reply.status_code in (401, 403):
+        raise ApiError(errors.INVALID_OAUTH_CODE, "The provider refused the access token.")
+    profile = _json(reply)
+    emails = _json(client.get(config.emails_url, headers=auth)) if config.emails_url else None
     if not isinstance(profile, dict):
         raise ApiError(errors.OAUTH_CALLBACK_FAILED, f"{config.name} returned no profile.")
     return _identity(config.name, profile, emails)
@@ -112,14 +117,9 @@ def exchange(config: OAuthProvider, code: str, redirect_uri: str | None) -> Iden
             access = token.get("access_token") if isinstance(token, dict) else None
             if token_reply.status_code >= 400 or not access:
                 raise ApiError(errors.INVALID_OAUTH_CODE)
-            auth = {"Authorization": f"Bearer {access}"}
-            profile = _json(client.get(config.userinfo_url, headers=auth))
-            emails = _json(client.get(config.emails_url, headers=auth)) if config.emails_url else None
+            return _read_profile(client, config, str(access))
     except httpx.HTTPError as exc:
         raise ApiError(errors.OAUTH_CALLBACK_FAILED, f"The {config.name} exchange failed: {exc}.") from exc
-    if not isinstance(profile, dict):
-        raise ApiError(errors.OAUTH_CALLBACK_FAILED, f"{config.name} returned no profile.")
-    return _identity(config.name, profile, emails)
 
 
 def _json(reply: httpx.Response) -> Any:

@@ -13,8 +13,9 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1, hash_len=32, salt_len=16, type=Type.ID)
 
-# argon2 takes 19 MiB per hash: bound how many run at once (memory, and a cheap DoS otherwise).
-_HASH_SLOTS = threading.BoundedSemaphore(4)
+# argon2 takes 19 MiB per hash and a core for ~25 ms: two at once keep a small server's memory under
+# 150 MiB under load (more would only queue for the same cores) and bound a cheap DoS.
+_HASH_SLOTS = threading.BoundedSemaphore(2)
 
 # Verified when the account does not exist, so an unknown e-mail costs as much as a wrong password.
 _DUMMY_HASH = HASHER.hash("not-a-real-password-just-burning-time")
@@ -29,6 +30,19 @@ COMMON_PASSWORDS = frozenset(
     trustno1 superman starwars dragon123 monkey123 changeme changeme1 secret123 computer
     """.split()
 )
+
+
+def guessable(password: str) -> bool:
+    """On the blocklist once lowercased and stripped of the digits and symbols people append
+    (`Password1!` is `password`), or one character repeated (`aaaaaaaa`)."""
+    lowered = password.lower()
+    core = lowered.rstrip("0123456789!@#$%^&*.?_-+=~ ")
+    return (lowered in COMMON_PASSWORDS or core in COMMON_PASSWORDS or len(set(lowered)) <= 2
+            or any(lowered.startswith(word) and len(word) >= 6 and not lowered[len(word):].isalpha()
+                   for word in KEYBOARD_WALKS))
+
+
+KEYBOARD_WALKS = ("qwerty", "asdfgh", "zxcvbn", "123456", "qazwsx", "1q2w3e")
 
 
 class PasswordFormatError(ValueError):
@@ -66,7 +80,7 @@ class PasswordPolicy:
             raise PasswordFormatError(
                 f"Password must be {self.min_length} to {self.max_length} characters long."
             )
-        if normalized.lower() in COMMON_PASSWORDS or (email and normalized.lower() == email.lower()):
+        if guessable(normalized) or (email and normalized.lower() == email.lower()):
             raise WeakPasswordError("This password is too common; choose a less guessable one.")
         missing = []
         if self.require_uppercase and not any(c.isupper() for c in normalized):

@@ -11,7 +11,7 @@ from . import errors
 from .clock import rfc3339_ms
 from .errors import ApiError
 from .store import IntegrityError, users
-from .users import clean_name
+from .users import clean_name, printable
 
 SOCIAL = ("github", "twitter", "linkedin")
 
@@ -38,7 +38,7 @@ def profile_changes(body: dict[str, Any]) -> dict[str, Any]:
         nickname = body["nickname"]
         if nickname is not None:
             nickname = nickname.strip()
-            if not 1 <= len(nickname) <= 50:
+            if not 1 <= len(nickname) <= 50 or not printable(nickname):
                 raise ApiError(errors.INVALID_NICKNAME)
         values["nickname"] = nickname
     for field in ("mobile", "gender", "bio", "image"):

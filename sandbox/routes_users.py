@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, asc, desc, func, or_, select, true
+from sqlalchemy import ColumnElement, Connection, asc, desc, func, or_, select, true
 
 from . import errors, profiles, uploads, users
 from .clock import to_millis
@@ -120,6 +120,7 @@ def update_user(call: Call) -> Reply:
 def delete_user(call: Call) -> Reply:
     with call.services.store.write() as conn:
         row = target(conn, call)
+        users.require_another_admin(conn, row)
         delete_account(conn, row.id)
     return ok({"message": "User deleted successfully"})
 
@@ -129,12 +130,8 @@ def update_user_role(call: Call) -> Reply:
     role = str(call.field("role"))
     with call.services.store.write() as conn:
         row = target(conn, call, admin_only=True)
-        if row.role == "admin" and role != "admin":
-            admins = conn.execute(
-                select(func.count()).select_from(users_t).where(and_(users_t.c.role == "admin"))
-            ).scalar_one()
-            if admins <= 1:
-                raise ApiError(errors.FORBIDDEN, "The project must keep at least one admin.")
+        if role != "admin":
+            users.require_another_admin(conn, row)
         profiles.save(conn, row.id, {"role": role}, now_ms(call))
         return ok(users.user_json(users.by_id(conn, row.id)))
 

@@ -108,13 +108,18 @@ def rotate(services: Services, refresh_token: str) -> dict:
                 sessions.c.revoked_at,
                 sessions.c.expires_at,
                 sessions.c.last_accessed_at,
+                users.c.banned,
             )
-            .select_from(refresh_tokens.join(sessions, sessions.c.id == refresh_tokens.c.session_id))
+            .select_from(refresh_tokens.join(sessions, sessions.c.id == refresh_tokens.c.session_id)
+                         .join(users, users.c.id == sessions.c.user_id))
             .where(refresh_tokens.c.token_hash == digest(refresh_token))
         ).first()
         if row is None:
             failure = errors.INVALID_REFRESH_TOKEN
         elif row.revoked_at is not None:
+            failure = errors.INVALID_REFRESH_TOKEN
+        elif row.banned:  # a suspended account gets no new access tokens
+            revoke(conn, row.id, now, "suspended")
             failure = errors.INVALID_REFRESH_TOKEN
         elif row.used_at is not None:  # bkend: a replayed refresh token ends every session of the user
             revoke_all(conn, row.user_id, now, "refresh-token-reuse")

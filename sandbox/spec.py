@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -328,8 +329,10 @@ class Spec:
                 if not found:
                     found = [Issue(None, str(cause or problem))]
                 for issue in found:
+                    # explain.plain calls a top-level value "the body"; here it is the parameter's value
+                    why = re.sub(r"^the body\b", "the value", issue.why)
                     issues.append(
-                        Issue(issue.code or param_code, f"{problem.location} parameter `{problem.name}`: {issue.why}")
+                        Issue(issue.code or param_code, f"{problem.location} parameter `{problem.name}`: {why}")
                     )
             elif isinstance(problem, MissingRequiredRequestBody):
                 issues.append(Issue(None, "a JSON request body is required"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -109,11 +110,26 @@ def onboarding_status(stored: Any) -> str:
 
 
 def clean_name(raw: Any) -> str:
-    """A display name: surrounding spaces dropped, then 1 to 100 characters."""
+    """A display name: surrounding spaces dropped, then 1 to 100 characters, none of them control or
+    format characters (NUL, or U+202E which shows text reversed to spoof names in other people's UIs)."""
     name = raw.strip() if isinstance(raw, str) else ""
-    if not 1 <= len(name) <= 100:
+    if not 1 <= len(name) <= 100 or not printable(name):
         raise ApiError(errors.INVALID_NAME)
     return name
+
+
+def printable(text: str) -> bool:
+    """No control (Cc) or format (Cf: bidi overrides, zero-width) characters."""
+    return not any(unicodedata.category(c) in ("Cc", "Cf") for c in text)
+
+
+def require_another_admin(conn: Connection, row: Any) -> None:
+    """The project keeps at least one admin: the last one cannot leave, be deleted or be demoted."""
+    if row.role != "admin":
+        return
+    admins = conn.execute(select(func.count()).select_from(users).where(users.c.role == "admin")).scalar_one()
+    if admins <= 1:
+        raise ApiError(errors.FORBIDDEN, "The project must keep at least one admin.")
 
 
 def linked_accounts_json(conn: Connection, row: Any) -> list[dict[str, Any]]:

@@ -43,6 +43,7 @@ class Result:
     rss_before: float = 0.0
     rss_peak: float = 0.0
     rss_after: float = 0.0
+    cpu_seconds: float = 0.0  # server CPU time (all processes) spent during the run
 
     @property
     def count(self) -> int:
@@ -76,6 +77,19 @@ def rss_mib(pids: list[int]) -> float:
         except OSError:
             pass
     return total / 1024
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of the server processes so far (load-independent: the machine's other
+    work does not inflate it)."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def server_pids(root: int) -> list[int]:
@@ -208,7 +222,9 @@ def scenario(name: str, workers: int, clients: int, seconds: float, signin_share
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
+        cpu_start = cpu_seconds(pids)
         asyncio.run(run_load(port, pick, clients, seconds, result))
+        result.cpu_seconds = cpu_seconds(pids) - cpu_start
         sampling = False
         sampler.join()
         result.rss_after = rss_mib(pids)
@@ -218,12 +234,13 @@ def scenario(name: str, workers: int, clients: int, seconds: float, signin_share
 def report(results: list[Result], workers: int, clients: int) -> str:
     lines = [
         f"sandbox: {workers} worker(s), {clients} keep-alive clients, {os.cpu_count()} CPUs, 127.0.0.1",
-        "| load | req/s | p50 ms | p99 ms | errors | RSS before -> peak -> end (MiB) |",
-        "|---|---:|---:|---:|---:|---|",
+        "| load | req/s | p50 ms | p99 ms | errors | server CPU ms/req | RSS before -> peak -> end (MiB) |",
+        "|---|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
         lines.append(
             f"| {r.name} | {r.count / r.seconds:,.0f} | {r.pct(50):.1f} | {r.pct(99):.1f} | {r.failures} | "
+            f"{r.cpu_seconds * 1000 / max(1, r.count):.2f} | "
             f"{r.rss_before:.0f} -> {r.rss_peak:.0f} -> {r.rss_after:.0f} |")
     return "\n".join(lines)
 

@@ -12,6 +12,6 @@ mkdir -p .sandbox
 sandbox_pid=$!
 trap 'kill "$sandbox_pid" 2>/dev/null; wait "$sandbox_pid" 2>/dev/null || true' EXIT INT TERM
 
-SITE_URL="http://127.0.0.1:${DOCS_PORT}/" # --dirty: a page edit rebuilds that page only; hooks/incremental_serve.py rebuilds everything when
-# anything else a page depends on changed (spec, macros, mkdocs.yml, templates, other pages' calls).
-"$PY" -m mkdocs serve --dirty --dev-addr "127.0.0.1:${DOCS_PORT}" --livereload
+# --dirty: a page edit rebuilds that page only; hooks/incremental_serve.py rebuilds the pages that any
+# other change can reach (spec, macros, mkdocs.yml, templates, other pages' calls).
+SITE_URL="http://127.0.0.1:${DOCS_PORT}/" "$PY" -m mkdocs serve --dirty --dev-addr "127.0.0.1:${DOCS_PORT}" --livereload

@@ -78,10 +78,15 @@
   // ResizeObserver, after layout: reading scrollWidth while the page mounts forced a layout of the
   // whole page inside a script task (a long task on phones). It also follows a rotated phone.
   var scrollers = new ResizeObserver(function (entries) {
-    entries.forEach(function (entry) {
-      var wrap = entry.target;
-      if (wrap.scrollWidth > wrap.clientWidth) wrap.tabIndex = 0;
-      else wrap.removeAttribute("tabindex");
+    // All reads before any write: a write between reads would force a layout per table.
+    var wide = entries.map(function (entry) {
+      return entry.target.scrollWidth > entry.target.clientWidth;
+    });
+    entries.forEach(function (entry, i) {
+      if (wide[i] !== (entry.target.getAttribute("tabindex") === "0")) {
+        if (wide[i]) entry.target.tabIndex = 0;
+        else entry.target.removeAttribute("tabindex");
+      }
     });
   });
   function focusableScrollers() {

@@ -5,7 +5,7 @@ An outline is a list of nodes:
     ("tabs", [(label, children), ...])
     ("details", summary, children)
     ("code",)                              a highlighted code block (the site does not tag languages)
-    ("mermaid",)
+    ("mermaid",)                           a diagram drawn as SVG at build time (hooks/mermaid_svg.py)
 `gitbook_outline` reads GitBook source with its own small line scanner (it shares no code with the
 importer, so it is an independent oracle); `html_outline` reads the built page's article.
 """
@@ -135,7 +135,9 @@ class _Outliner(HTMLParser):
         if not self.in_article:
             return
         opened: Any = None
-        if tag == "div" and "admonition" in classes:
+        if any(marker == "diagram" for _, marker in self.stack):
+            pass  # inside a diagram's SVG: its labels are not page blocks
+        elif tag == "div" and "admonition" in classes:
             node = ["admonition", next(c for c in classes if c != "admonition"), None, []]
             self._add(node)
             self.containers.append(node[3])
@@ -165,8 +167,9 @@ class _Outliner(HTMLParser):
             opened = "container"
         elif tag == "div" and "highlight" in classes:
             self._add(("code",), clears_lead=True)
-        elif tag == "pre" and "mermaid" in classes:
+        elif tag == "div" and "bk-diagram" in classes:  # drawn at build time (hooks/mermaid_svg.py)
             self._add(("mermaid",), clears_lead=True)
+            opened = "diagram"
         elif tag == "p" and self.leads:
             self.text_target = ["lead"]
             opened = "lead"

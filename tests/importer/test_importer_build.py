@@ -108,3 +108,20 @@ def test_images_files_and_page_links_resolve(site):
     assert (site.dir / "media" / "로그인-화면.png").is_file()
     assert (site.dir / "가이드" / "시작-하기" / "index.html").is_file()
     assert (site.dir / "en" / "media" / "diagram-1.png").is_file()
+
+
+def test_the_site_carries_the_projects_hooks_except_its_own_content_and_serve_caches(site):
+    from mkdocs.utils import yaml_load
+
+    from importer.site_config import PROJECT, PROJECT_ONLY_HOOKS
+
+    project_hooks = yaml_load((PROJECT / "mkdocs.yml").read_text(encoding="utf-8"))["hooks"]
+    assert set(PROJECT_ONLY_HOOKS) <= set(project_hooks)  # no stale exclusion
+    generated = yaml_load((site.dir.parent / "mkdocs.yml").read_text(encoding="utf-8"))["hooks"]
+    assert generated == [str(PROJECT / hook) for hook in project_hooks if hook not in PROJECT_ONLY_HOOKS]
+    # per-language search and llms.txt (hooks/search_llms.py), the sitemap per language; not the spec
+    for root in (site.dir, site.dir / "en"):
+        assert (root / "search" / "search_index.json").is_file() and (root / "llms.txt").is_file()
+        assert (root / "sitemap.xml").is_file()
+    assert "guide/nested" in (site.dir / "llms.txt").read_text(encoding="utf-8")
+    assert not (site.dir / "openapi.yaml").exists()

@@ -10,6 +10,7 @@ import pytest
 from importer import ImportFailed, import_space
 from importer.space import UsageError
 from tests.importer.conftest import FIXTURES, run_cli, snapshot, write_space
+from tests.importer.site_build import build
 
 
 def md(text: str) -> str:
@@ -85,6 +86,12 @@ DEGRADED_PAGES = {
         '<figure markdown="span">\n  the flow\n</figure>\n',
     ),
     "missing file": ('{% file src=".gitbook/assets/gone.pdf" %}\n', 1, "missing file", "gone.pdf\n"),
+    "mermaid that does not parse": (
+        '# T\n\n```mermaid\nflowchart TD\n    A --> B[Show "Following" button]\n```\n',
+        3,
+        "mermaid diagram does not parse, kept as text: Parse error on line 2",
+        '# T\n\n```text\nflowchart TD\n    A --> B[Show "Following" button]\n```\n',
+    ),
     "conditional": ('{% if visitor.claims.plan == "pro" %}\nfor some\n{% else %}\nfor others\n{% endif %}\n', 1, "every reader sees all of it", "for some\nfor others\n"),
 }
 
@@ -219,3 +226,17 @@ def _multi(root: Path) -> Path:
 def test_usage_error_is_raised_before_any_reading(tmp_path):
     with pytest.raises(UsageError):
         import_space(tmp_path / "nope", tmp_path / "out")
+
+
+def test_a_diagram_that_does_not_parse_leaves_the_others_drawn_and_the_build_strict(tmp_path):
+    page = (
+        '# T\n\n{% hint style="info" %}\n```mermaid\nflowchart LR\n    Import --> Build\n```\n{% endhint %}\n\n'
+        "```mermaid\nflowchart LR\n    A -> B\n```\n"
+    )
+    src = write_space(tmp_path / "space", {"page.md": page})
+    result = import_space(src, tmp_path / "out")
+    assert [(d.line, d.kind) for d in result.warnings] == [(10, "mermaid")]
+    run = build(tmp_path / "out", cwd=tmp_path)
+    assert run.returncode == 0 and run.warnings == [], run.log
+    built = (tmp_path / "out" / "site" / "index.html").read_text(encoding="utf-8")
+    assert built.count('<div class="bk-diagram"><svg') == 1 and "A -&gt; B" in built

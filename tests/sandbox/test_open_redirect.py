@@ -47,7 +47,7 @@ def assert_refused(api: Api, spec: Spec, path: str, query: dict[str, list[str]],
     assert "location" not in r.headers
     assert r.json()["error"]["code"] == "common/invalid-request"
     message = r.json()["error"]["message"]
-    assert message == ALLOW_LIST or message.startswith(SCHEMA + repr(callback)), r.text
+    assert message == ALLOW_LIST or message.startswith(SCHEMA + "the value "), r.text
 
 
 @pytest.mark.parametrize("callback", HOSTILE)

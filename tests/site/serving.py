@@ -82,7 +82,11 @@ def make_serve(tmp_path: Path) -> Iterator[Served]:
         try:
             wait_for_port(sandbox_port, timeout=60, proc=proc)
             wait_for_port(docs_port, timeout=300, proc=proc)
-            yield Served(work, f"http://127.0.0.1:{docs_port}", docs_port, sandbox_port, log_path, proc)
+            docs = f"http://127.0.0.1:{docs_port}"
+            # The port opens before the first build; an answer means it is built and files are
+            # watched, so an edit from now on is seen.
+            assert served(docs + "/", "</html>", timeout=300), log_path.read_text()
+            yield Served(work, docs, docs_port, sandbox_port, log_path, proc)
         finally:
             stop(proc)
 

@@ -622,8 +622,7 @@ function sample(c, tool) {
       const quoted = body.replace(/'/g, "'\\''").split(JSON.stringify(secret || "\0")).join(`"'"$REFRESH_TOKEN"'"`);
       return pad + head + (tool === "curl" ? quoted : body);
     });
-  if (tool === "python" && text.includes("os.environ") && !/^import os/m.test(text)) text = "import os\n" + text;
-  return text;
+  return text.replace("%%I%%", key === meta.sandboxKey ? "" : meta.sk.import);
 }
 
 /** Redo the page's sample tabs of this operation (found at mount) from the console's inputs. */

@@ -1,0 +1,85 @@
+"""The low-severity findings, reproduced against `python -m sandbox`: a suspended user refreshing,
+the last admin deleting itself, names carrying NUL or a right-to-left override, guessable passwords
+the blocklist missed, and 401s without `WWW-Authenticate`."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.sandbox.conftest import PASSWORD, Api, process_sandbox, unique_email
+
+
+def code(r) -> str:
+    return r.json()["error"]["code"]
+
+
+@pytest.fixture(scope="module")
+def admin(proc: Api):
+    """The first account of the module's fresh database: the only admin."""
+    return proc.signup()
+
+
+def test_a_suspended_user_cannot_refresh(tmp_path: Path) -> None:
+    db = tmp_path / "sb.db"
+    with process_sandbox(db) as api:
+        api.signup()
+        user = api.signup()
+        with sqlite3.connect(db) as raw:  # suspension is an operator action: no endpoint makes it
+            raw.execute("UPDATE users SET banned = 1 WHERE id = ?", (user.id,))
+        r = api.post("/v1/auth/refresh", json={"refreshToken": user.tokens["refreshToken"]})
+        assert r.status_code == 401 and code(r) == "auth/invalid-refresh-token"
+
+
+def test_the_last_admin_cannot_delete_itself(proc: Api, admin) -> None:
+    assert proc.get("/v1/auth/me", token=admin.token).json()["role"] == "admin"
+    r = proc.delete("/v1/auth/withdraw", token=admin.token)
+    assert r.status_code == 403 and code(r) == "user/forbidden"
+    r = proc.delete(f"/v1/users/{admin.id}", token=admin.token)
+    assert r.status_code == 403 and code(r) == "user/forbidden"
+    assert proc.get("/v1/auth/me", token=admin.token).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["Mallory\u0000", "Bob\u202egnp.exe", "Zero\u200bWidth", "Bell\u0007"])
+def test_names_with_control_or_format_characters_are_refused(proc: Api, name: str) -> None:
+    r = proc.post("/v1/auth/email/signup", json={"method": "password", "email": unique_email(), "password": PASSWORD,
+                                                 "name": name})
+    assert r.status_code == 400 and code(r) == "user/invalid-name"
+    user = proc.signup()
+    r = proc.patch(f"/v1/users/{user.id}/profile", token=user.token, json={"name": name})
+    assert r.status_code == 400 and code(r) == "user/invalid-name"
+
+
+@pytest.mark.parametrize("password", ["aaaaaaaa", "qwerty12", "Password1!", "PASSWORD123!!", "abababab", "qwerty!!"])
+def test_guessable_passwords_are_refused(proc: Api, password: str) -> None:
+    r = proc.post("/v1/auth/email/signup", json={"method": "password", "email": unique_email(), "password": password,
+                                                 "name": "Weak"})
+    assert r.status_code == 400 and code(r) == "auth/weak-password"
+
+
+def test_401s_carry_a_bearer_challenge(proc: Api) -> None:
+    r = proc.get("/v1/auth/me")
+    assert r.status_code == 401 and r.headers["www-authenticate"].startswith("Bearer")
+    r = proc.get("/v1/auth/me", token="not.a.jwt")
+    assert r.status_code == 401 and 'error="invalid_token"' in r.headers["www-authenticate"]
+
+
+def test_reset_and_magic_link_requests_take_as_long_for_unknown_addresses(proc: Api) -> None:
+    known = proc.signup().email
+
+    def median_ms(path: str, body: dict) -> float:
+        times = []
+        for _ in range(7):
+            r = proc.post(path, json=body)
+            assert r.status_code == 200
+            times.append(r.elapsed.total_seconds() * 1000)
+        return sorted(times)[3]
+
+    for path, extra in (("/v1/auth/password/reset/request", {}),
+                        ("/v1/auth/email/signin", {"method": "magiclink", "callbackUrl": "http://localhost:3000/cb"})):
+        mailed = median_ms(path, {"email": known, **extra})
+        nobody = median_ms(path, {"email": unique_email("nobody"), **extra})
+        assert nobody >= 100 and mailed >= 100  # both wait for the floor
+        assert abs(mailed - nobody) < 25, (path, mailed, nobody)
