@@ -11,6 +11,7 @@ from sandbox.passwords import (
     PasswordFormatError,
     PasswordPolicy,
     WeakPasswordError,
+    guessable,
     hash_password,
     normalize,
     verify_password,
@@ -103,3 +104,15 @@ def test_a_missing_hash_never_matches() -> None:
 def test_a_broken_hash_is_a_mismatch_not_an_error() -> None:
     assert verify_password("not-an-argon2-hash", "whatever1") is False
     assert verify_password("$argon2id$v=19$m=19456,t=2,p=1$broken", "whatever1") is False
+
+
+@pytest.mark.parametrize(("password", "expected"), [
+    ("password", True), ("PassWord", True), ("Password1!", True), ("password123!!", True), ("aaaaaaaa", True),
+    ("abababab", True), ("qwerty12", True), ("123456789", True), ("1q2w3e4r!", True), ("qwertyuiop", True),
+    ("Corr3ct-Horse", False), ("qwertz12", False), ("passwordx", False), ("abcabcab", False),
+    ("qwertyxyz", False), ("Xpassword1", False), ("12345", False), ("zxcvb123", False),
+])
+def test_guessable(password: str, expected: bool) -> None:
+    # The blocklist with digits and symbols stripped from the end, one- or two-character repeats,
+    # and a keyboard walk of 6+ followed by something that is not letters only.
+    assert guessable(password) is expected

@@ -324,3 +324,15 @@ def test_list_pages_and_ties(services: Services) -> None:
     # Most recently used first; among equals the newer session first; then by id.
     assert [x["id"] for x in first_two] == [later.session_id, "00000000000000000000000a"]
     assert [x["id"] for x in rest] == ["ffffffffffffffffffffff01", "ffffffffffffffffffffff02"]
+
+
+def test_a_suspended_user_gets_no_new_tokens(services: Services) -> None:
+    uid = new_user(services)
+    new, other = start(services, uid), start(services, uid)
+    with services.store.write() as conn:
+        conn.execute(update(users_t).where(users_t.c.id == uid).values(banned=True))
+    clock(services).advance(1)
+    assert code_of(sessions.rotate, services, new.refresh_token) == (errors.INVALID_REFRESH_TOKEN, None)
+    row = session_row(services, new.session_id)
+    assert (row.revoked_at, row.revoke_reason) == (NOW_MS + 1000, "suspended")
+    assert session_row(services, other.session_id).revoked_at is None  # only the session asked for
