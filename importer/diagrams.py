@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -50,12 +51,19 @@ def _diagrams(nodes: list[Node], at: int | None = None) -> Iterator[tuple[Text, 
             yield from _diagrams(node.children, at or (node.line if node.name == "include" else None))
 
 
-def _parse(hook: Any, sources: list[str]) -> list[str | None]:
+def _parse_here(hook: Any, sources: list[str]) -> list[str | None]:
     renderer = hook.Renderer()
     try:
         return list(renderer.parse(sources))
     finally:
         renderer.close()
+
+
+def _parse(hook: Any, sources: list[str]) -> list[str | None]:
+    # Playwright's sync API refuses a thread that already runs an event loop (an async caller, or a
+    # test session that holds a browser open); a thread of its own has none.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_parse_here, hook, sources).result()
 
 
 def check_diagrams(pages: list[tuple[Path, list[Node]]], report: Report) -> None:

@@ -6,7 +6,10 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import anyio
 import pytest
@@ -14,6 +17,8 @@ from mcp.client.client import Client
 from mcp.client.stdio import StdioServerParameters
 
 from tests.conftest import ROOT, free_port, wait_for_port
+
+T = TypeVar("T")
 
 
 async def _call(client: Client, tool: str, **args: str) -> tuple[bool, str]:
@@ -25,6 +30,13 @@ def _stdio(site: Path) -> StdioServerParameters:
     return StdioServerParameters(
         command=sys.executable, args=["-m", "docs_mcp", "--site", str(site)], cwd=str(ROOT)
     )
+
+
+def in_own_thread(session: Callable[[], Awaitable[T]]) -> T:
+    """Run an async client session in a thread of its own: the test session's browser (Playwright's
+    sync API) keeps an event loop running in this one, where anyio.run would refuse to start."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(anyio.run, session).result()
 
 
 def test_stdio_session_lists_tools_and_finds_the_signup_guide(built_site: Path) -> None:
@@ -59,7 +71,7 @@ def test_stdio_session_lists_tools_and_finds_the_signup_guide(built_site: Path) 
             error, text = await _call(client, "get_operation", operation_id="emailSignup2", lang="en")
             assert error and "emailSignUp" in text
 
-    anyio.run(session)
+    in_own_thread(session)
 
 
 def test_search_docs_ranks_like_the_site(built_site: Path) -> None:
@@ -74,7 +86,7 @@ def test_search_docs_ranks_like_the_site(built_site: Path) -> None:
             _, text = await _call(client, "search_docs", query="토큰 갱신", lang="ko")
             return [line.split("](")[0].split(". [", 1)[1] for line in text.split("\n---\n")[0].splitlines() if ". [" in line]
 
-    assert anyio.run(session) == expected
+    assert in_own_thread(session) == expected
 
 
 @pytest.mark.slow
@@ -96,7 +108,7 @@ def test_streamable_http_with_port(built_site: Path, tmp_path: Path) -> None:
                 _, text = await _call(client, "search_docs", query="magic link", lang="en")
                 return tools, text
 
-        tools, text = anyio.run(session)
+        tools, text = in_own_thread(session)
         assert tools == {"search_docs", "get_page", "get_operation"}
         assert "1. [Magic link](en/authentication/magic-link.md)" in text
     finally:
