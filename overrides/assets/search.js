@@ -10,24 +10,19 @@
   var open = XMLHttpRequest.prototype.open;
   var send = XMLHttpRequest.prototype.send;
   var held = new WeakSet();
-  var started = null;
 
-  function searchStarted() {
-    if (!started) {
-      started = new Promise(function (resolve) {
-        var toggle = document.getElementById("__search");
-        function start(event) {
-          if (event.type === "focusin" && !event.target.matches(".md-search__input")) return;
-          document.removeEventListener("focusin", start, true);
-          if (toggle) toggle.removeEventListener("change", start);
-          resolve();
-        }
-        document.addEventListener("focusin", start, true);
-        if (toggle) toggle.addEventListener("change", start);
-      });
+  // Listen from the start: the reader may reach the search box before the bundle sends its request.
+  var started = new Promise(function (resolve) {
+    function start(event) {
+      if (event.type === "focusin" && !event.target.matches(".md-search__input")) return;
+      if (event.type === "change" && !(event.target && event.target.id === "__search")) return;
+      document.removeEventListener("focusin", start, true);
+      document.removeEventListener("change", start, true);
+      resolve();
     }
-    return started;
-  }
+    document.addEventListener("focusin", start, true);
+    document.addEventListener("change", start, true);  // the search toggle (#__search) on phones
+  });
 
   XMLHttpRequest.prototype.open = function (method, url) {
     var target = new URL(String(url), location.href);
@@ -42,6 +37,6 @@
     if (!held.has(this)) return send.apply(this, arguments);
     var request = this;
     var args = arguments;
-    searchStarted().then(function () { send.apply(request, args); });
+    started.then(function () { send.apply(request, args); });
   };
 })();
