@@ -18,6 +18,7 @@ import pytest
 
 from sandbox.store import SCHEMA_VERSION, Store
 from tests.conftest import ROOT, SANDBOX_KEY, free_port, run_sandbox, stop_process, wait_for_port
+from tests.sandbox.burst import SignupBurst, signup
 from tests.sandbox.conftest import PASSWORD, unique_email
 
 RELAXED = {"SANDBOX_RATE_LIMITS": "off"}
@@ -27,11 +28,6 @@ def client_for(url: str) -> httpx.Client:
     """One client shared by the threads (making one per thread costs more than the requests)."""
     return httpx.Client(base_url=url, headers={"X-API-Key": SANDBOX_KEY}, timeout=60,
                         limits=httpx.Limits(max_connections=64, max_keepalive_connections=64))
-
-
-def signup(client: httpx.Client, email: str, password: str = PASSWORD) -> httpx.Response:
-    return client.post("/v1/auth/email/signup",
-                       json={"method": "password", "email": email, "password": password, "name": "Race"})
 
 
 def test_command_line_prints_url_and_key_and_keeps_tokens_across_restarts(tmp_path: Path) -> None:
@@ -128,37 +124,11 @@ def test_fifty_concurrent_signups_with_one_email(tmp_path: Path) -> None:
 
 def test_kill_9_during_a_burst_loses_no_acknowledged_signup(tmp_path: Path) -> None:
     db = tmp_path / "crash.db"
-    acknowledged: list[str] = []
-    failed = 0
-    lock = threading.Lock()
-    with run_sandbox(db, extra_env=RELAXED) as sb, client_for(sb.url) as client:
-        stop = threading.Event()
-
-        def burst() -> None:
-            nonlocal failed
-            while not stop.is_set():
-                email = unique_email("burst")
-                try:
-                    r = signup(client, email)
-                except httpx.HTTPError:
-                    with lock:
-                        failed += 1
-                    continue
-                if r.status_code == 201:
-                    with lock:
-                        acknowledged.append(email)
-
-        threads = [threading.Thread(target=burst) for _ in range(8)]
-        for t in threads:
-            t.start()
-        deadline = time.monotonic() + 30
-        while len(acknowledged) < 40 and time.monotonic() < deadline:
-            time.sleep(0.02)
+    with run_sandbox(db, extra_env=RELAXED) as sb, client_for(sb.url) as client, SignupBurst(client) as burst:
+        burst.wait_for(40, timeout=30)
         sb.process.send_signal(signal.SIGKILL)  # mid-burst: requests are in flight
         sb.process.wait(timeout=10)
-        stop.set()
-        for t in threads:
-            t.join(timeout=30)
+    acknowledged, failed = burst.acknowledged, burst.failed
     assert len(acknowledged) >= 40
     assert failed > 0  # the kill really interrupted requests
 

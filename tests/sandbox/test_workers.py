@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, text
 
 from tests.conftest import SANDBOX_KEY, Sandbox, run_sandbox
 from tests.sandbox import test_flows
+from tests.sandbox.burst import SignupBurst, signup
 from tests.sandbox.conftest import PASSWORD, Api, unique_email
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -89,11 +90,6 @@ def children(pid: int) -> list[int]:
     return found
 
 
-def signup(client: httpx.Client, email: str, password: str = PASSWORD) -> httpx.Response:
-    return client.post("/v1/auth/email/signup",
-                       json={"method": "password", "email": email, "password": password, "name": "Race"})
-
-
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_fifty_concurrent_signups_with_one_email(backend: str, request: pytest.FixtureRequest,
                                                   tmp_path: Path) -> None:
@@ -118,39 +114,13 @@ def test_fifty_concurrent_signups_with_one_email(backend: str, request: pytest.F
 def test_kill_9_of_every_process_loses_no_acknowledged_signup(backend: str, request: pytest.FixtureRequest,
                                                               tmp_path: Path) -> None:
     url = database_url(backend, request, tmp_path)
-    acknowledged: list[str] = []
-    failed = 0
-    lock = threading.Lock()
-    with workers(url, tmp_path) as sb, fresh_connections(sb.url) as client:
-        stop = threading.Event()
-
-        def burst() -> None:
-            nonlocal failed
-            while not stop.is_set():
-                email = unique_email("burst")
-                try:
-                    r = signup(client, email)
-                except httpx.HTTPError:
-                    with lock:
-                        failed += 1
-                    continue
-                if r.status_code == 201:
-                    with lock:
-                        acknowledged.append(email)
-
-        threads = [threading.Thread(target=burst) for _ in range(8)]
-        for t in threads:
-            t.start()
-        deadline = time.monotonic() + 60
-        while len(acknowledged) < 30 and time.monotonic() < deadline:
-            time.sleep(0.02)
+    with workers(url, tmp_path) as sb, fresh_connections(sb.url) as client, SignupBurst(client) as burst:
+        burst.wait_for(30, timeout=60)
         for pid in [*children(sb.process.pid), sb.process.pid]:  # the workers and their supervisor
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         sb.process.wait(timeout=10)
-        stop.set()
-        for t in threads:
-            t.join(timeout=60)
+    acknowledged, failed = burst.acknowledged, burst.failed
     assert len(acknowledged) >= 30
     assert failed > 0
     assert set(acknowledged) <= users_in(url)
