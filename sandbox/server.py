@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import resource
 import time
@@ -118,11 +119,9 @@ def raise_open_file_limit() -> int:
     if hard == resource.RLIM_INFINITY:
         hard = max(soft, 65536)
     if soft < hard:
-        try:
+        with contextlib.suppress(ValueError, OSError):  # not allowed here: the lower limit stays
             resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
             soft = hard
-        except (ValueError, OSError):
-            pass
     return soft
 
 

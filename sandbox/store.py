@@ -7,6 +7,7 @@ statements, so `DATABASE_URL=postgresql://...` works without code changes; SQLit
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import queue
 import secrets
@@ -346,10 +347,8 @@ class Store:
         return None if row is None else prepared.make_row(row)
 
     def _raw_connection(self) -> Any:
-        try:
+        with contextlib.suppress(queue.Empty):  # none free: make one below, or wait for one
             return self._raw.get_nowait()
-        except queue.Empty:
-            pass
         with self._raw_lock:
             make = self._raw_made < RAW_CONNECTIONS
             if make:
