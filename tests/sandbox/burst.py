@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
 
 import httpx
@@ -15,6 +16,18 @@ from tests.sandbox.conftest import PASSWORD, unique_email
 def signup(client: httpx.Client, email: str, password: str = PASSWORD) -> httpx.Response:
     return client.post("/v1/auth/email/signup",
                        json={"method": "password", "email": email, "password": password, "name": "Race"})
+
+
+def race_for_one_address(client: httpx.Client, email: str, racers: int = 50) -> list[httpx.Response]:
+    """`racers` sign-ups for one address (half of them upper-cased) leaving together."""
+    barrier = threading.Barrier(racers)
+
+    def attempt(i: int) -> httpx.Response:
+        barrier.wait()  # all requests leave together
+        return signup(client, email if i % 2 else email.upper(), f"{PASSWORD}-{i}")
+
+    with ThreadPoolExecutor(max_workers=racers) as pool:
+        return list(pool.map(attempt, range(racers)))
 
 
 class SignupBurst:

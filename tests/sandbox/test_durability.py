@@ -8,7 +8,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -18,7 +17,7 @@ import pytest
 
 from sandbox.store import SCHEMA_VERSION, Store
 from tests.conftest import ROOT, SANDBOX_KEY, free_port, run_sandbox, stop_process, wait_for_port
-from tests.sandbox.burst import SignupBurst, signup
+from tests.sandbox.burst import SignupBurst, race_for_one_address, signup
 from tests.sandbox.conftest import PASSWORD, unique_email
 
 RELAXED = {"SANDBOX_RATE_LIMITS": "off"}
@@ -106,14 +105,7 @@ def test_sqlite_settings_and_migrations(tmp_path: Path) -> None:
 def test_fifty_concurrent_signups_with_one_email(tmp_path: Path) -> None:
     email = unique_email("race")
     with run_sandbox(tmp_path / "race.db", extra_env=RELAXED) as sb, client_for(sb.url) as client:
-        barrier = threading.Barrier(50)
-
-        def attempt(i: int) -> httpx.Response:
-            barrier.wait()  # all 50 requests leave together
-            return signup(client, email if i % 2 else email.upper(), f"{PASSWORD}-{i}")
-
-        with ThreadPoolExecutor(max_workers=50) as pool:
-            responses = list(pool.map(attempt, range(50)))
+        responses = race_for_one_address(client, email)
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [201] + [409] * 49, statuses
     assert {r.json()["error"]["code"] for r in responses if r.status_code == 409} == {"auth/email-already-exists"}

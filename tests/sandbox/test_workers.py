@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +19,7 @@ from sqlalchemy import create_engine, text
 
 from tests.conftest import SANDBOX_KEY, Sandbox, run_sandbox
 from tests.sandbox import test_flows
-from tests.sandbox.burst import SignupBurst, signup
+from tests.sandbox.burst import SignupBurst, race_for_one_address
 from tests.sandbox.conftest import PASSWORD, Api, unique_email
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -96,14 +95,7 @@ def test_fifty_concurrent_signups_with_one_email(backend: str, request: pytest.F
     url = database_url(backend, request, tmp_path)
     email = unique_email("race")
     with workers(url, tmp_path) as sb, fresh_connections(sb.url) as client:
-        barrier = threading.Barrier(50)
-
-        def attempt(i: int) -> httpx.Response:
-            barrier.wait()
-            return signup(client, email if i % 2 else email.upper(), f"{PASSWORD}-{i}")
-
-        with ThreadPoolExecutor(max_workers=50) as pool:
-            responses = list(pool.map(attempt, range(50)))
+        responses = race_for_one_address(client, email)
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [201] + [409] * 49, statuses
     assert {r.json()["error"]["code"] for r in responses if r.status_code == 409} == {"auth/email-already-exists"}
