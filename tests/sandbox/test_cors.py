@@ -13,7 +13,7 @@ import pytest
 
 from sandbox.cors import describe
 from sandbox.settings import DEFAULT_CORS_ORIGINS, Settings, parse_origins
-from tests.conftest import ROOT, free_port, wait_for_port
+from tests.conftest import ROOT, free_port, stop_process, wait_for_port
 
 PREFLIGHT = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type, x-api-key"}
 
@@ -70,8 +70,7 @@ def test_the_start_banner_names_the_allowed_origins(tmp_path: Path) -> None:
         try:
             wait_for_port(port, proc=proc)
         finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+            stop_process(proc)
     banner = out.read_text()
     assert f"browser origins allowed (SANDBOX_CORS_ORIGINS): {describe(('loopback',))}" in banner
     assert "http://127.0.0.1:*" in banner

@@ -16,7 +16,7 @@ import pytest
 from mcp.client.client import Client
 from mcp.client.stdio import StdioServerParameters
 
-from tests.conftest import ROOT, free_port, wait_for_port
+from tests.conftest import ROOT, free_port, stop_process, wait_for_port
 
 T = TypeVar("T")
 
@@ -112,6 +112,5 @@ def test_streamable_http_with_port(built_site: Path, tmp_path: Path) -> None:
         assert tools == {"search_docs", "get_page", "get_operation"}
         assert "1. [Magic link](en/authentication/magic-link.md)" in text
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        stop_process(proc)
         log.close()
