@@ -57,7 +57,7 @@ def _nav_label(html: str, href: str) -> str:
 
 
 def test_no_third_party_assets_referenced(built_site: Path) -> None:
-    third_party = re.compile(r'(?:src|href)="https?://(?!127\.0\.0\.1|localhost)[^"]+\.(?:js|css|woff2?)"')
+    third_party = re.compile(r'(?:src|href)="https?://(?!127\.0\.0\.1|localhost)[^"]+\.(?:js|css|woff2?|svg|png|jpe?g|gif|webp)"')
     for page in _pages(built_site):
         html = page.read_text(encoding="utf-8")
         assert not third_party.findall(html), page
