@@ -34,9 +34,14 @@ def raw(port: int, data: bytes, timeout: float = 10.0) -> bytes:
     """Send bytes, read until the server closes."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
         s.sendall(data)
-        chunks = []
-        while chunk := s.recv(65536):
-            chunks.append(chunk)
+        return read_to_close(s)
+
+
+def read_to_close(s: socket.socket) -> bytes:
+    """Everything the server sends until it closes: head and body may come in separate segments."""
+    chunks = []
+    while chunk := s.recv(65536):
+        chunks.append(chunk)
     return b"".join(chunks)
 
 
@@ -97,7 +102,7 @@ def test_a_trickled_body_gets_408_and_a_full_server_503(tmp_path: Path) -> None:
             r = health(api)
             assert r.status_code == 503 and r.json()["error"]["code"] == "common/service-unavailable"
             assert r.headers["retry-after"] == "1"
-            status, body = envelope_of(held.recv(65536))
+            status, body = envelope_of(read_to_close(held))
             assert (status, body["error"]["code"]) == (408, "common/request-timeout")
         assert health(api).status_code == 200
 
