@@ -1,15 +1,17 @@
 """The low-severity findings, reproduced against `python -m sandbox`: a suspended user refreshing,
-the last admin deleting itself, names carrying NUL or a right-to-left override, guessable passwords
-the blocklist missed, and 401s without `WWW-Authenticate`."""
+the last admin deleting itself, two tabs refreshing at once, names carrying NUL or a right-to-left
+override, guessable passwords the blocklist missed, and 401s without `WWW-Authenticate`."""
 
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
 
 from tests.sandbox.conftest import PASSWORD, Api, process_sandbox, unique_email
+from tests.sandbox.test_flows import refresh_at_once, sid
 
 
 def code(r) -> str:
@@ -31,6 +33,24 @@ def test_a_suspended_user_cannot_refresh(tmp_path: Path) -> None:
             raw.execute("UPDATE users SET banned = 1 WHERE id = ?", (user.id,))
         r = api.post("/v1/auth/refresh", json={"refreshToken": user.tokens["refreshToken"]})
         assert r.status_code == 401 and code(r) == "auth/invalid-refresh-token"
+
+
+def test_two_tabs_refreshing_at_once_stay_signed_in_and_a_later_replay_ends_everything(tmp_path: Path) -> None:
+    with process_sandbox(tmp_path / "sb.db", SANDBOX_REFRESH_REUSE_INTERVAL="1") as api:
+        user = api.signup()
+        tabs = refresh_at_once(api, user.tokens["refreshToken"], 2)
+        assert [r.status_code for r in tabs] == [200, 200], [r.text for r in tabs]
+        pairs = [r.json() for r in tabs]
+        assert {sid(p) for p in pairs} == {sid(user.tokens)}
+        newest = [api.post("/v1/auth/refresh", json={"refreshToken": p["refreshToken"]}) for p in pairs]
+        assert [r.status_code for r in newest] == [200, 200]
+        time.sleep(1.1)  # past the reuse interval: the first token presented again is a replay
+        r = api.post("/v1/auth/refresh", json={"refreshToken": user.tokens["refreshToken"]})
+        assert r.status_code == 401 and code(r) == "auth/invalid-refresh-token"
+        for pair in (r.json() for r in newest):
+            r = api.post("/v1/auth/refresh", json={"refreshToken": pair["refreshToken"]})
+            assert r.status_code == 401 and code(r) == "auth/invalid-refresh-token"
+            assert api.get("/v1/auth/me", token=pair["accessToken"]).status_code == 401
 
 
 def test_the_last_admin_cannot_delete_itself(proc: Api, admin) -> None:
