@@ -606,21 +606,27 @@ def confirm_mfa(call: Call) -> Reply:
 
 @handles("disableMfa")
 def disable_mfa(call: Call) -> Reply:
+    """The password and a current second factor (x-decisions `mfa-disable-second-factor`): a stolen
+    password alone cannot take MFA off. A wrong code counts like one at sign-in."""
     s = call.services
     with s.store.read() as conn:
         user = me(conn, call)
     check_own_password(call, user)
     if not user.mfa_enabled:
         raise ApiError(errors.MFA_NOT_ENABLED)
-    code = call.field("code")
-    with s.store.write() as conn:
-        fresh = me(conn, call)
-        if code is not None and not mfa.check_code(conn, fresh, str(code), s.clock.now(), now_ms(call)):
-            raise ApiError(errors.INVALID_MFA_CODE)
-        mfa.store_backup_codes(conn, user.id, [])
-        conn.execute(update(users_t).where(users_t.c.id == user.id).values(
-            mfa_enabled=False, mfa_secret=None, mfa_pending_secret=None, mfa_pending_codes=None,
-            mfa_last_step=None, updated_at=now_ms(call)))
+    try:
+        with s.store.write() as conn:
+            fresh = me(conn, call)
+            if not mfa.check_code(conn, fresh, str(call.field("code")), s.clock.now(), now_ms(call)):
+                raise _WrongCode
+            mfa.store_backup_codes(conn, user.id, [])
+            conn.execute(update(users_t).where(users_t.c.id == user.id).values(
+                mfa_enabled=False, mfa_secret=None, mfa_pending_secret=None, mfa_pending_codes=None,
+                mfa_last_step=None, updated_at=now_ms(call)))
+    except _WrongCode:
+        count_failure(call, user.email)
+        raise ApiError(errors.INVALID_MFA_CODE) from None
+    clear_failures(call, user.email)
     return ok({})
 
 

@@ -387,12 +387,16 @@ def test_mfa_enable_confirm_and_sign_in_with_code(live: Live) -> None:
     r = api.post("/v1/auth/email/callback", json={"token": token})
     assert r.status_code == 403 and error_code(r) == "auth/mfa-required"
 
+    # Turning MFA off takes the password and a current code (x-decisions mfa-disable-second-factor).
+    r = api.post("/v1/auth/mfa/disable", token=acc.token, json={"password": PASSWORD})
+    assert r.status_code == 400 and error_code(r) == "common/invalid-request" and "code" in r.json()["error"]["message"]
     r = api.post("/v1/auth/mfa/disable", token=acc.token, json={"password": PASSWORD, "code": backup})
     assert r.status_code == 401 and error_code(r) == "auth/invalid-mfa-code"
+    assert api.get("/v1/auth/me", token=acc.token).json()["mfaEnabled"] is True
     r = api.post("/v1/auth/mfa/disable", token=acc.token, json={"password": PASSWORD, "code": setup["backupCodes"][1]})
     assert r.status_code == 200 and r.json() == {}
     assert api.signin(acc.email).status_code == 200
-    r = api.post("/v1/auth/mfa/disable", token=acc.token, json={"password": PASSWORD})
+    r = api.post("/v1/auth/mfa/disable", token=acc.token, json={"password": PASSWORD, "code": setup["backupCodes"][2]})
     assert r.status_code == 400 and error_code(r) == "auth/mfa-not-enabled"
 
 

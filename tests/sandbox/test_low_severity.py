@@ -1,6 +1,8 @@
 """The low-severity findings, reproduced against `python -m sandbox`: a suspended user refreshing,
-the last admin deleting itself, two tabs refreshing at once, names carrying NUL or a right-to-left
-override, guessable passwords the blocklist missed, and 401s without `WWW-Authenticate`."""
+the last admin deleting itself, two tabs refreshing at once, the account check as an enumeration
+oracle, MFA turned off with the password alone, invitation mail with anyone's free text, names
+carrying NUL or a right-to-left override, guessable passwords the blocklist missed, and 401s without
+`WWW-Authenticate`."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import sqlite3
 import time
 from pathlib import Path
 
+import pyotp
 import pytest
 
 from tests.sandbox.conftest import PASSWORD, Api, process_sandbox, unique_email
@@ -103,3 +106,31 @@ def test_reset_and_magic_link_requests_take_as_long_for_unknown_addresses(proc: 
         nobody = median_ms(path, {"email": unique_email("nobody"), **extra})
         assert nobody >= 100 and mailed >= 100  # both wait for the floor
         assert abs(mailed - nobody) < 25, (path, mailed, nobody)
+
+
+def mfa_user(api: Api):  # noqa: ANN201 - an Account
+    user = api.signup()
+    setup = api.post("/v1/auth/mfa/enable", token=user.token, json={"password": PASSWORD}).json()
+    r = api.post("/v1/auth/mfa/confirm", token=user.token, json={"code": pyotp.TOTP(setup["secret"]).now()})
+    assert r.status_code == 200, r.text
+    return user, setup["backupCodes"]
+
+
+def test_mfa_cannot_be_turned_off_with_the_password_alone(tmp_path: Path) -> None:
+    with process_sandbox(tmp_path / "sb.db", SANDBOX_RATE_LIMITS="1") as api:
+        user, backup = mfa_user(api)
+        r = api.post("/v1/auth/mfa/disable", token=user.token, json={"password": PASSWORD})
+        assert r.status_code == 400 and code(r) == "common/invalid-request"
+        assert api.get("/v1/auth/me", token=user.token).json()["mfaEnabled"] is True
+        # A wrong code is a failed attempt, like one at sign-in: ten of them pause the checks.
+        wrong = [api.post("/v1/auth/mfa/disable", token=user.token, json={"password": PASSWORD, "code": "zzzzzzzz"})
+                 for _ in range(10)]
+        assert {(r.status_code, code(r)) for r in wrong} == {(401, "auth/invalid-mfa-code")}
+        r = api.post("/v1/auth/mfa/disable", token=user.token, json={"password": PASSWORD, "code": backup[0]})
+        assert r.status_code == 429 and code(r) == "auth/too-many-login-attempts"
+        assert api.get("/v1/auth/me", token=user.token).json()["mfaEnabled"] is True
+        # Another account, from the same address: the password and a backup code turn it off.
+        other, codes = mfa_user(api)
+        r = api.post("/v1/auth/mfa/disable", token=other.token, json={"password": PASSWORD, "code": codes[0]})
+        assert r.status_code == 200 and r.json() == {}
+        assert api.get("/v1/auth/me", token=other.token).json()["mfaEnabled"] is False
