@@ -17,7 +17,7 @@ from .context import Call, Reply, Services, created, ok, pagination, redirect
 from .errors import ApiError
 from .operations import handles
 from .passwords import PasswordFormatError, WeakPasswordError, hash_password, verify_password
-from .ratelimit import AUTH_PER_IP, LOGIN_FAILURES, MAIL_PER_ADDRESS, attempt_key
+from .ratelimit import ACCOUNT_CHECKS_PER_IP, AUTH_PER_IP, LOGIN_FAILURES, MAIL_PER_ADDRESS, attempt_key
 from .store import IntegrityError, contact_emails, linked_accounts, new_id, refresh_tokens
 from .store import sessions as sessions_t
 from .store import users as users_t
@@ -673,6 +673,7 @@ def unlink_account(call: Call) -> Reply:
 
 @handles("checkAccountExists")
 def check_account_exists(call: Call) -> Reply:
+    call.services.limiter.hit(ACCOUNT_CHECKS_PER_IP, call.ip)  # an enumeration oracle: bounded per IP
     kind, provider, account = call.field("type"), call.field("provider"), str(call.field("providerAccountId"))
     if (kind == "credentials") != (provider == "email"):
         if kind == "oauth":

@@ -108,6 +108,21 @@ def test_reset_and_magic_link_requests_take_as_long_for_unknown_addresses(proc: 
         assert abs(mailed - nobody) < 25, (path, mailed, nobody)
 
 
+def test_the_account_check_is_limited_per_ip_in_the_database(tmp_path: Path) -> None:
+    """Callable with the publishable key alone, it tells who has an account: 20 checks per IP per 15
+    minutes, counted in the database (a restart does not reset them)."""
+    db = tmp_path / "sb.db"
+    body = {"type": "credentials", "provider": "email", "providerAccountId": "someone@example.com"}
+    with process_sandbox(db, SANDBOX_RATE_LIMITS="1") as api:
+        answers = [api.post("/v1/auth/accounts/check", json=body) for _ in range(21)]
+        assert [r.status_code for r in answers] == [200] * 20 + [429]
+        assert code(answers[-1]) == "auth/too-many-requests" and int(answers[-1].headers["retry-after"]) > 0
+        assert api.signup().id  # other operations from the same IP are not held up
+    with process_sandbox(db, SANDBOX_RATE_LIMITS="1") as api:
+        r = api.post("/v1/auth/accounts/check", json=body)
+        assert r.status_code == 429 and code(r) == "auth/too-many-requests"
+
+
 def mfa_user(api: Api):  # noqa: ANN201 - an Account
     user = api.signup()
     setup = api.post("/v1/auth/mfa/enable", token=user.token, json={"password": PASSWORD}).json()
