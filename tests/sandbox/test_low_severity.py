@@ -149,3 +149,55 @@ def test_mfa_cannot_be_turned_off_with_the_password_alone(tmp_path: Path) -> Non
         r = api.post("/v1/auth/mfa/disable", token=other.token, json={"password": PASSWORD, "code": codes[0]})
         assert r.status_code == 200 and r.json() == {}
         assert api.get("/v1/auth/me", token=other.token).json()["mfaEnabled"] is False
+
+
+INVITATION = {"resourceType": "organization", "resourceId": "6651d5f6c9b1f2a3d4e5f904", "resourceName": "Acme",
+              "name": "Kim", "resourceRole": "member"}
+
+
+def test_a_guest_cannot_send_invitations(proc: Api, admin) -> None:
+    guest = proc.signup()
+    r = proc.patch(f"/v1/users/{guest.id}/role", token=admin.token, json={"role": "guest"})
+    assert r.status_code == 200, r.text
+    invitee = unique_email("invitee")
+    r = proc.post("/v1/auth/invitations", token=guest.token, json={**INVITATION, "email": invitee})
+    assert r.status_code == 403 and code(r) == "user/forbidden"
+    assert proc.outbox(invitee) == []
+
+
+def test_invitation_mail_quotes_the_senders_words_defanged_and_names_the_sender(proc: Api) -> None:
+    sender = proc.signup()
+    invitee = unique_email("invitee")
+    body = {**INVITATION, "email": invitee,
+            "resourceName": "Security notice\n\nbkend Support: your account is locked",
+            "inviterName": "bkend Team\u202e, sign in at https://bkend-login.example/reset",
+            "resourceRole": "member (see www.evil.example)"}
+    assert proc.post("/v1/auth/invitations", token=sender.token, json=body).status_code == 201
+    [mail] = proc.outbox(invitee, "invitation")
+    words = mail["subject"] + "\n" + mail["text"]
+    assert "https://" not in words and "bkend-login.example" not in words and "www.evil.example" not in words
+    assert "hxxps[://]bkend-login[.]example/reset" in words and "www[.]evil[.]example" in words
+    assert "\u202e" not in words and "\n\n" not in words
+    assert mail["subject"] == f"{sender.email} invited you to Security notice bkend Support: your account is locked"
+    first_line = mail["text"].splitlines()[0]
+    assert first_line.startswith(f"bkend Team , sign in at hxxps[://]bkend-login[.]example/reset ({sender.email}) "
+                                 "invited you to join Security notice bkend Support: your account is locked as ")
+    assert mail["text"].splitlines()[-1] == (f"The names in this message were written by {sender.email}; "
+                                             "links in them are disabled.")
+
+
+def test_invitations_are_limited_per_sender_in_the_database(tmp_path: Path) -> None:
+    db = tmp_path / "sb.db"
+    with process_sandbox(db, SANDBOX_RATE_LIMITS="1") as api:
+        sender = api.signup()
+        sent = [api.post("/v1/auth/invitations", token=sender.token, json={**INVITATION, "email": unique_email()})
+                for _ in range(21)]
+        assert [r.status_code for r in sent] == [201] * 20 + [429]
+        assert code(sent[-1]) == "auth/too-many-requests" and int(sent[-1].headers["retry-after"]) > 0
+        other = api.signup()  # another sender is not held up
+        r = api.post("/v1/auth/invitations", token=other.token, json={**INVITATION, "email": unique_email()})
+        assert r.status_code == 201
+    with process_sandbox(db, SANDBOX_RATE_LIMITS="1") as api:
+        r = api.signin(sender.email)
+        r = api.post("/v1/auth/invitations", token=r.json()["accessToken"], json={**INVITATION, "email": unique_email()})
+        assert r.status_code == 429 and code(r) == "auth/too-many-requests"
