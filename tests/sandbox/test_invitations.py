@@ -7,7 +7,6 @@ import httpx
 import pytest
 
 from sandbox.mail import plain
-
 from tests.sandbox.conftest import Account, Api, Live, unique_email
 
 ORG = "6651d5f6c9b1f2a3d4e5f904"
