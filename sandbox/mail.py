@@ -3,6 +3,8 @@ it through the sandbox-only outbox endpoint and finish the flow."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -36,12 +38,37 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "Your sign-in link",
         "Open this link within {valid} to sign in: {link}",
     ),
+    # {inviter}, {resource} and {role} are the sender's words (through `plain`); {sender} is the
+    # sender's account address, so the mail cannot pass for one the service wrote.
     INVITATION: (
-        "You are invited to {resource}",
-        "{inviter} invited you to join {resource} as {role}. Accept or reject with this token within "
-        "{valid}: {token}",
+        "{sender} invited you to {resource}",
+        "{inviter} ({sender}) invited you to join {resource} as {role}. Accept or reject with this token "
+        "within {valid}: {token}\nThe names in this message were written by {sender}; links in them are "
+        "disabled.",
     ),
 }
+
+
+# `scheme://`, or one of the schemes a mail program links without slashes
+_SCHEME = re.compile(r"\b(?:([a-z][a-z0-9+.-]*)://|(mailto|tel|sms|javascript|data|vbscript|file):)", re.IGNORECASE)
+_DOT = re.compile(r"(?<=[^\W_])\.(?=[^\W\d_])")  # between a letter or digit and a letter: a host name
+
+
+def plain(text: str) -> str:
+    """Words a user chose, made safe to quote in a plain-text mail: one line (control, format and
+    line-separator characters become spaces, so no forged paragraph or bidirectional trick) and no
+    working link: `https://evil.example/x` reads `hxxps[://]evil[.]example/x` (defanged)."""
+    flat = "".join(" " if unicodedata.category(c) in _INVISIBLE else c for c in text)
+    flat = " ".join(flat.split())
+    flat = _SCHEME.sub(lambda m: f"{_defang_scheme(m[1])}[://]" if m[1] else f"{m[2]}[:]", flat)
+    return _DOT.sub("[.]", flat)
+
+
+_INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}
+
+
+def _defang_scheme(scheme: str) -> str:
+    return re.sub("tt", "xx", scheme, flags=re.IGNORECASE) if scheme.lower().startswith("http") else scheme
 
 
 def duration(seconds: int) -> str:

@@ -42,7 +42,15 @@ LOGIN_FAILURES = Rule("login-failures", 10, 15 * 60, errors.TOO_MANY_LOGIN_ATTEM
 # Mail sent to one address (verification, reset, magic link, invitation).
 MAIL_PER_ADDRESS = Rule("mail-per-address", 5, 15 * 60, errors.TOO_MANY_CODE_REQUESTS)
 
-RULES = (REQUESTS_PER_IP, AUTH_PER_IP, LOGIN_FAILURES, MAIL_PER_ADDRESS)
+# Account-existence checks from one IP: `POST /v1/auth/accounts/check` needs only the publishable key
+# and says whether an address has an account, so it is bounded like a sign-in (x-decisions
+# `account-check-enumeration`).
+ACCOUNT_CHECKS_PER_IP = Rule("account-checks-per-ip", 20, 15 * 60, errors.TOO_MANY_REQUESTS)
+# Invitations one user sends (each mails text the sender chose to any address).
+INVITATIONS_PER_SENDER = Rule("invitations-per-sender", 20, 60 * 60, errors.TOO_MANY_REQUESTS)
+
+RULES = (REQUESTS_PER_IP, AUTH_PER_IP, LOGIN_FAILURES, MAIL_PER_ADDRESS, ACCOUNT_CHECKS_PER_IP,
+         INVITATIONS_PER_SENDER)
 PRUNE_EVERY = 500  # counted events between deletions of buckets that are full again
 
 

@@ -17,7 +17,7 @@ from .context import Call, Reply, Services, created, ok, pagination, redirect
 from .errors import ApiError
 from .operations import handles
 from .passwords import PasswordFormatError, WeakPasswordError, hash_password, verify_password
-from .ratelimit import AUTH_PER_IP, LOGIN_FAILURES, MAIL_PER_ADDRESS, attempt_key
+from .ratelimit import ACCOUNT_CHECKS_PER_IP, AUTH_PER_IP, LOGIN_FAILURES, MAIL_PER_ADDRESS, attempt_key
 from .store import IntegrityError, contact_emails, linked_accounts, new_id, refresh_tokens
 from .store import sessions as sessions_t
 from .store import users as users_t
@@ -606,21 +606,27 @@ def confirm_mfa(call: Call) -> Reply:
 
 @handles("disableMfa")
 def disable_mfa(call: Call) -> Reply:
+    """The password and a current second factor (x-decisions `mfa-disable-second-factor`): a stolen
+    password alone cannot take MFA off. A wrong code counts like one at sign-in."""
     s = call.services
     with s.store.read() as conn:
         user = me(conn, call)
     check_own_password(call, user)
     if not user.mfa_enabled:
         raise ApiError(errors.MFA_NOT_ENABLED)
-    code = call.field("code")
-    with s.store.write() as conn:
-        fresh = me(conn, call)
-        if code is not None and not mfa.check_code(conn, fresh, str(code), s.clock.now(), now_ms(call)):
-            raise ApiError(errors.INVALID_MFA_CODE)
-        mfa.store_backup_codes(conn, user.id, [])
-        conn.execute(update(users_t).where(users_t.c.id == user.id).values(
-            mfa_enabled=False, mfa_secret=None, mfa_pending_secret=None, mfa_pending_codes=None,
-            mfa_last_step=None, updated_at=now_ms(call)))
+    try:
+        with s.store.write() as conn:
+            fresh = me(conn, call)
+            if not mfa.check_code(conn, fresh, str(call.field("code")), s.clock.now(), now_ms(call)):
+                raise _WrongCode
+            mfa.store_backup_codes(conn, user.id, [])
+            conn.execute(update(users_t).where(users_t.c.id == user.id).values(
+                mfa_enabled=False, mfa_secret=None, mfa_pending_secret=None, mfa_pending_codes=None,
+                mfa_last_step=None, updated_at=now_ms(call)))
+    except _WrongCode:
+        count_failure(call, user.email)
+        raise ApiError(errors.INVALID_MFA_CODE) from None
+    clear_failures(call, user.email)
     return ok({})
 
 
@@ -667,6 +673,7 @@ def unlink_account(call: Call) -> Reply:
 
 @handles("checkAccountExists")
 def check_account_exists(call: Call) -> Reply:
+    call.services.limiter.hit(ACCOUNT_CHECKS_PER_IP, call.ip)  # an enumeration oracle: bounded per IP
     kind, provider, account = call.field("type"), call.field("provider"), str(call.field("providerAccountId"))
     if (kind == "credentials") != (provider == "email"):
         if kind == "oauth":

@@ -7,7 +7,7 @@ from .clock import to_millis
 from .context import Call, Reply, created, ok, pagination
 from .errors import ApiError
 from .operations import handles
-from .ratelimit import MAIL_PER_ADDRESS
+from .ratelimit import INVITATIONS_PER_SENDER, MAIL_PER_ADDRESS
 from .routes_auth import me
 from .store import invitations as invitations_t
 from .store import new_id
@@ -16,7 +16,13 @@ from .tokens import digest, new_secret
 
 @handles("createInvitation")
 def create_invitation(call: Call) -> Reply:
+    """Each invitation mails words the sender chose to any address, so a `guest` sends none
+    (`user/forbidden`), a sender sends a bounded number, and the mail quotes the words as plain text
+    with links disabled, next to the sender's address."""
     s = call.services
+    if call.user.read_only:
+        raise ApiError(errors.FORBIDDEN, "Role `guest` cannot send invitations.")
+    s.limiter.hit(INVITATIONS_PER_SENDER, call.user.user_id)
     email = users.normalize_email(call.field("email"))
     s.limiter.hit(MAIL_PER_ADDRESS, email)
     now = s.clock.now()
@@ -44,8 +50,8 @@ def create_invitation(call: Call) -> Reply:
             expires_at=now_ms + lifetime * 1000,
         ))
         mail.send(conn, to=email, kind=mail.INVITATION, token=token, link=None, now=now, lifetime=lifetime,
-                  resource=str(call.field("resourceName")), inviter=str(inviter_name),
-                  role=str(call.field("resourceRole")))
+                  resource=mail.plain(str(call.field("resourceName"))), inviter=mail.plain(str(inviter_name)),
+                  role=mail.plain(str(call.field("resourceRole"))), sender=inviter.email)
         row = invitations.by_id(conn, invitation_id)
     return created(invitations.invitation_json(row, now_ms))
 

@@ -1,5 +1,6 @@
-"""Sessions: sign-in creates one, refresh rotates its opaque refresh token (a reused token revokes
-the session), sign-out and revoke end it, and every bearer request checks it is still alive."""
+"""Sessions: sign-in creates one, refresh rotates its opaque refresh token (a token presented again
+after the reuse interval revokes every session of the user), sign-out and revoke end it, and every
+bearer request checks it is still alive."""
 
 from __future__ import annotations
 
@@ -91,14 +92,26 @@ def switch_organization(services: Services, principal: Principal, organization_i
     return token_response(services, principal.user_id, new, organization_id)
 
 
+def within_reuse_interval(used_at_ms: int, now_ms: int, interval_ms: int) -> bool:
+    """Whether a refresh token spent at `used_at_ms` may still be presented at `now_ms`: two tabs that
+    refreshed with one token at once (GoTrue's reuse interval). `interval_ms` 0: never."""
+    return now_ms - used_at_ms < interval_ms
+
+
 def rotate(services: Services, refresh_token: str) -> dict:
-    """Spend a refresh token for a new pair. Presenting a spent token again is treated as theft:
-    the whole session is revoked (RFC 9700 4.14.2), and the caller gets `invalid-refresh-token`."""
+    """Spend a refresh token for a new pair. A token presented again within the reuse interval after
+    it was spent gets another new pair in the same session (tabs racing to refresh both stay signed
+    in); later it is treated as theft: every session of the user is revoked (RFC 9700 4.14.2), and the
+    caller gets `invalid-refresh-token`."""
     now = to_millis(services.clock.now())
     idle = services.lifetime("sessionIdle") * 1000
+    reuse_interval = round(services.settings.refresh_reuse_interval * 1000)
+    token_hash = digest(refresh_token)
     failure: str | None = None
     result: tuple[str, NewSession, str | None] | None = None
     with services.store.write() as conn:
+        # The token's row is locked before it is read (PostgreSQL; SQLite writers queue anyway), so
+        # of two refreshes at once the second sees the first one's `used_at`.
         row = conn.execute(
             select(
                 refresh_tokens.c.used_at,
@@ -112,7 +125,8 @@ def rotate(services: Services, refresh_token: str) -> dict:
             )
             .select_from(refresh_tokens.join(sessions, sessions.c.id == refresh_tokens.c.session_id)
                          .join(users, users.c.id == sessions.c.user_id))
-            .where(refresh_tokens.c.token_hash == digest(refresh_token))
+            .where(refresh_tokens.c.token_hash == token_hash)
+            .with_for_update(of=refresh_tokens)
         ).first()
         if row is None:
             failure = errors.INVALID_REFRESH_TOKEN
@@ -121,24 +135,19 @@ def rotate(services: Services, refresh_token: str) -> dict:
         elif row.banned:  # a suspended account gets no new access tokens
             revoke(conn, row.id, now, "suspended")
             failure = errors.INVALID_REFRESH_TOKEN
-        elif row.used_at is not None:  # bkend: a replayed refresh token ends every session of the user
+        elif row.used_at is not None and not within_reuse_interval(row.used_at, now, reuse_interval):
+            # bkend: a replayed refresh token ends every session of the user
             revoke_all(conn, row.user_id, now, "refresh-token-reuse")
             failure = errors.INVALID_REFRESH_TOKEN
         elif now >= row.expires_at or now - row.last_accessed_at >= idle:
             revoke(conn, row.id, now, "expired")
             failure = errors.SESSION_EXPIRED
         else:
-            spent = conn.execute(
-                update(refresh_tokens)
-                .where(and_(refresh_tokens.c.token_hash == digest(refresh_token), refresh_tokens.c.used_at.is_(None)))
-                .values(used_at=now)
-            )
-            if spent.rowcount != 1:  # a concurrent refresh spent it: same as reuse
-                revoke_all(conn, row.user_id, now, "refresh-token-reuse")
-                failure = errors.INVALID_REFRESH_TOKEN
-            else:
-                conn.execute(update(sessions).where(sessions.c.id == row.id).values(last_accessed_at=now))
-                result = (row.user_id, NewSession(row.id, _new_refresh(conn, row.id, now)), row.organization_id)
+            if row.used_at is None:  # spent now; within the reuse interval it keeps its first time
+                conn.execute(update(refresh_tokens).where(refresh_tokens.c.token_hash == token_hash)
+                             .values(used_at=now))
+            conn.execute(update(sessions).where(sessions.c.id == row.id).values(last_accessed_at=now))
+            result = (row.user_id, NewSession(row.id, _new_refresh(conn, row.id, now)), row.organization_id)
     # Raised after the transaction so the revocation above is committed.
     if failure is not None or result is None:
         raise ApiError(failure or errors.INVALID_REFRESH_TOKEN)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -78,6 +80,9 @@ class Settings:
     body_timeout: float = 30.0  # seconds for a request body to arrive
     max_connections: int = 1000  # open connections per process; more evict the slowest heads
     max_concurrency: int = 200  # requests in flight per process; more get 503
+    # Seconds after a refresh token is rotated during which presenting it again gets a new pair in the
+    # same session (two tabs refreshing at once) instead of counting as reuse (GoTrue's reuse interval).
+    refresh_reuse_interval: float = 10.0
 
     @classmethod
     def from_env(
@@ -110,6 +115,7 @@ class Settings:
             body_timeout=parse_positive(env, "SANDBOX_BODY_TIMEOUT", 30.0),
             max_connections=int(parse_positive(env, "SANDBOX_MAX_CONNECTIONS", 1000)),
             max_concurrency=int(parse_positive(env, "SANDBOX_MAX_CONCURRENCY", 200)),
+            refresh_reuse_interval=parse_non_negative(env, "SANDBOX_REFRESH_REUSE_INTERVAL", 10.0),
         )
 
 
@@ -133,9 +139,18 @@ def parse_positive(env: Mapping[str, str], name: str, default: float) -> float:
         number = float(value) if value else default
     except ValueError:
         number = -1
-    if number <= 0:
+    if not 0 < number < math.inf:  # also refuses NaN
         raise SettingsError(f"{name} must be a positive number, not {value!r}")
     return number
+
+
+def parse_non_negative(env: Mapping[str, str], name: str, default: float) -> float:
+    """A number of seconds where 0 turns the feature off."""
+    value = env.get(name, "").strip()
+    with contextlib.suppress(ValueError):
+        if value and float(value) == 0:
+            return 0.0
+    return parse_positive({name: value}, name, default)
 
 
 def parse_mebibytes(name: str, value: str, default: int) -> int:

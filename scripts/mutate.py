@@ -29,6 +29,7 @@ SCOPE = [
     "sandbox.sessions.x__new_refresh__*",
     "sandbox.sessions.x_sign_in__*",
     "sandbox.sessions.x_switch_organization__*",
+    "sandbox.sessions.x_within_reuse_interval__*",
     "sandbox.sessions.x_rotate__*",
     "sandbox.sessions.x_revoke__*",
     "sandbox.sessions.x_revoke_all__*",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -50,11 +52,55 @@ def test_signup_signin_me_refresh_reuse_signout(api: Api) -> None:
     assert r.status_code == 401 and error_code(r) == "auth/invalid-refresh-token"
     assert api.get("/v1/auth/me", token=rotated["accessToken"]).status_code == 200
 
-    # Presenting the spent refresh token again is treated as theft: every session of the user ends.
-    third = api.signin(email).json()
+    # The spent refresh token presented again within the reuse interval (another tab refreshing at the
+    # same moment): a new pair in the same session, and the first rotation's pair keeps working.
     r = api.post("/v1/auth/refresh", json={"refreshToken": tokens["refreshToken"]})
+    assert r.status_code == 200, r.text
+    assert sid(r.json()) == sid(rotated) == sid(tokens)
+    assert api.get("/v1/auth/me", token=rotated["accessToken"]).status_code == 200
+
+
+def sid(pair: dict) -> str:
+    return str(jwt.decode(pair["accessToken"], options={"verify_signature": False})["sid"])
+
+
+def refresh_at_once(api: Api, refresh_token: str, tabs: int) -> list[httpx.Response]:
+    """`tabs` refreshes with one refresh token, released together."""
+    start = threading.Barrier(tabs)
+
+    def tab(_: int) -> httpx.Response:
+        start.wait()
+        return api.post("/v1/auth/refresh", json={"refreshToken": refresh_token})
+
+    with ThreadPoolExecutor(tabs) as pool:
+        return list(pool.map(tab, range(tabs)))
+
+
+def test_tabs_refreshing_at_once_all_stay_signed_in(api: Api) -> None:
+    """Several tabs share one token pair and refresh at the same moment: each gets a working pair in
+    the same session, where a strict single use revoked every session (issue #14)."""
+    acc = api.signup()
+    answers = refresh_at_once(api, acc.tokens["refreshToken"], 3)
+    assert [r.status_code for r in answers] == [200] * 3, [r.text for r in answers]
+    pairs = [r.json() for r in answers]
+    assert len({p["refreshToken"] for p in pairs}) == 3 and {sid(p) for p in pairs} == {sid(acc.tokens)}
+    for pair in pairs:
+        assert api.get("/v1/auth/me", token=pair["accessToken"]).status_code == 200
+        r = api.post("/v1/auth/refresh", json={"refreshToken": pair["refreshToken"]})
+        assert r.status_code == 200, r.text
+        assert api.get("/v1/auth/me", token=r.json()["accessToken"]).status_code == 200
+
+
+def test_refresh_token_reused_after_the_interval_ends_every_session(live: Live) -> None:
+    api = live.api
+    acc = api.signup()
+    other = api.signin(acc.email).json()
+    rotated = api.post("/v1/auth/refresh", json={"refreshToken": acc.tokens["refreshToken"]}).json()
+    live.clock.advance(10)  # SANDBOX_REFRESH_REUSE_INTERVAL's default
+    # Presenting the spent refresh token now is treated as theft: every session of the user ends.
+    r = api.post("/v1/auth/refresh", json={"refreshToken": acc.tokens["refreshToken"]})
     assert r.status_code == 401 and error_code(r) == "auth/invalid-refresh-token"
-    for pair in (rotated, third):
+    for pair in (rotated, other):
         r = api.post("/v1/auth/refresh", json={"refreshToken": pair["refreshToken"]})
         assert r.status_code == 401 and error_code(r) == "auth/invalid-refresh-token"
         r = api.get("/v1/auth/me", token=pair["accessToken"])
@@ -341,12 +387,16 @@ def test_mfa_enable_confirm_and_sign_in_with_code(live: Live) -> None:
     r = api.post("/v1/auth/email/callback", json={"token": token})
     assert r.status_code == 403 and error_code(r) == "auth/mfa-required"
 
+    # Turning MFA off takes the password and a current code (x-decisions mfa-disable-second-factor).
+    r = api.post("/v1/auth/mfa/disable", token=acc.token, json={"password": PASSWORD})
+    assert r.status_code == 400 and error_code(r) == "common/invalid-request" and "code" in r.json()["error"]["message"]
     r = api.post("/v1/auth/mfa/disable", token=acc.token, json={"password": PASSWORD, "code": backup})
     assert r.status_code == 401 and error_code(r) == "auth/invalid-mfa-code"
+    assert api.get("/v1/auth/me", token=acc.token).json()["mfaEnabled"] is True
     r = api.post("/v1/auth/mfa/disable", token=acc.token, json={"password": PASSWORD, "code": setup["backupCodes"][1]})
     assert r.status_code == 200 and r.json() == {}
     assert api.signin(acc.email).status_code == 200
-    r = api.post("/v1/auth/mfa/disable", token=acc.token, json={"password": PASSWORD})
+    r = api.post("/v1/auth/mfa/disable", token=acc.token, json={"password": PASSWORD, "code": setup["backupCodes"][2]})
     assert r.status_code == 400 and error_code(r) == "auth/mfa-not-enabled"
 
 

@@ -4,7 +4,9 @@ expiry after 7 days."""
 from __future__ import annotations
 
 import httpx
+import pytest
 
+from sandbox.mail import plain
 from tests.sandbox.conftest import Account, Api, Live, unique_email
 
 ORG = "6651d5f6c9b1f2a3d4e5f904"
@@ -106,3 +108,20 @@ def test_invitation_expires_after_seven_days(live: Live) -> None:
     r = api.get("/v1/auth/invitations", token=fresh_token, params={"status": "expired"})
     assert [i["id"] for i in r.json()["items"]] == [invitation["id"]]
     assert r.json()["items"][0]["status"] == "expired"
+
+
+@pytest.mark.parametrize(("words", "quoted"), [
+    ("Gildong Co.", "Gildong Co."),
+    ("v1.2 beta: the team", "v1.2 beta: the team"),
+    ("Visit https://evil.example/login now", "Visit hxxps[://]evil[.]example/login now"),
+    ("HTTP://Evil.Example", "HxxP[://]Evil[.]Example"),
+    ("ftp://files.example/x", "ftp[://]files[.]example/x"),
+    ("mailto:help@evil.example", "mailto[:]help@evil[.]example"),
+    ("javascript:alert(1)", "javascript[:]alert(1)"),
+    ("www.evil.example", "www[.]evil[.]example"),
+    ("Line one\n\nLine two\r\n\tend", "Line one Line two end"),
+    ("Bob\u202egnp.exe\u200b", "Bob gnp[.]exe"),
+    ("a\u2028b\u2029c\x00d", "a b c d"),
+])
+def test_plain_quotes_a_senders_words_on_one_line_without_links(words: str, quoted: str) -> None:
+    assert plain(words) == quoted

@@ -10,11 +10,14 @@ from sqlalchemy import select
 from sandbox import errors
 from sandbox.clock import FakeClock
 from sandbox.ratelimit import (
+    ACCOUNT_CHECKS_PER_IP,
     AUTH_PER_IP,
+    INVITATIONS_PER_SENDER,
     LOGIN_FAILURES,
     MAIL_PER_ADDRESS,
     PRUNE_EVERY,
     REQUESTS_PER_IP,
+    RULES,
     RateLimited,
     RateLimiter,
     Rule,
@@ -37,12 +40,16 @@ def wait_after(limiter: RateLimiter, rule: Rule, key: str, count: int = 1) -> in
 
 def test_the_rules() -> None:
     assert [(r.name, r.limit, r.window, r.code, r.shared) for r in
-            (REQUESTS_PER_IP, AUTH_PER_IP, LOGIN_FAILURES, MAIL_PER_ADDRESS)] == [
+            (REQUESTS_PER_IP, AUTH_PER_IP, LOGIN_FAILURES, MAIL_PER_ADDRESS, ACCOUNT_CHECKS_PER_IP,
+             INVITATIONS_PER_SENDER)] == [
         ("requests-per-ip", 600, 60, errors.TOO_MANY_REQUESTS, False),
         ("auth-per-ip", 60, 60, errors.TOO_MANY_REQUESTS, True),
         ("login-failures", 10, 900, errors.TOO_MANY_LOGIN_ATTEMPTS, True),
         ("mail-per-address", 5, 900, errors.TOO_MANY_CODE_REQUESTS, True),
+        ("account-checks-per-ip", 20, 900, errors.TOO_MANY_REQUESTS, True),
+        ("invitations-per-sender", 20, 3600, errors.TOO_MANY_REQUESTS, True),
     ]
+    assert all(len(rule.name) <= 32 for rule in RULES)  # the `rate_limits.rule` column
     assert attempt_key("a@example.com", "203.0.113.9") == "a@example.com 203.0.113.9"
 
 

@@ -16,6 +16,7 @@ from sandbox.app import build_services
 from sandbox.clock import FakeClock
 from sandbox.context import Principal, Services
 from sandbox.errors import ApiError
+from sandbox.settings import Settings, SettingsError
 from sandbox.spec import Spec
 from sandbox.store import refresh_tokens
 from sandbox.store import sessions as sessions_t
@@ -121,15 +122,83 @@ def test_reuse_of_a_spent_token_ends_every_session_of_the_user(services: Service
     uid, someone = new_user(services), new_user(services, "b@example.com")
     first, elsewhere, theirs = start(services, uid), start(services, uid), start(services, someone)
     second = sessions.rotate(services, first.refresh_token)
-    clock(services).advance(1)
+    clock(services).advance(10)  # the reuse interval (10 s) is over to the millisecond
     assert code_of(sessions.rotate, services, first.refresh_token) == (errors.INVALID_REFRESH_TOKEN, None)
     for ended in (first, elsewhere):  # bkend: a replay ends all of the user's sessions
         row = session_row(services, ended.session_id)
-        assert (row.revoked_at, row.revoke_reason) == (NOW_MS + 1000, "refresh-token-reuse")
+        assert (row.revoked_at, row.revoke_reason) == (NOW_MS + 10_000, "refresh-token-reuse")
     assert session_row(services, theirs.session_id).revoked_at is None
     # The thief's and the owner's newest tokens are both dead now.
     assert code_of(sessions.rotate, services, second["refreshToken"]) == (errors.INVALID_REFRESH_TOKEN, None)
     assert session_row(services, first.session_id).revoke_reason == "refresh-token-reuse"
+
+
+@pytest.mark.parametrize(("used_at", "now", "interval", "within"), [
+    (NOW_MS, NOW_MS, 10_000, True),
+    (NOW_MS, NOW_MS + 9_999, 10_000, True),
+    (NOW_MS, NOW_MS + 10_000, 10_000, False),
+    (NOW_MS, NOW_MS + 10_001, 10_000, False),
+    (NOW_MS, NOW_MS, 0, False),  # interval 0: every second presentation is reuse
+    (NOW_MS, NOW_MS + 1, 1, False),
+    (NOW_MS, NOW_MS, 1, True),
+])
+def test_within_reuse_interval(used_at: int, now: int, interval: int, within: bool) -> None:
+    assert sessions.within_reuse_interval(used_at, now, interval) is within
+
+
+def test_a_token_presented_again_within_the_interval_gets_a_new_pair_in_the_same_session(
+        services: Services) -> None:
+    """Two tabs refreshing with one token: both stay signed in (GoTrue's reuse interval)."""
+    uid = new_user(services)
+    first, elsewhere = start(services, uid), start(services, uid)
+    clock(services).advance(1)
+    tab_a = sessions.rotate(services, first.refresh_token)
+    clock(services).advance(9.999)
+    tab_b = sessions.rotate(services, first.refresh_token)
+    assert tab_b["refreshToken"] not in (tab_a["refreshToken"], first.refresh_token)
+    for pair in (tab_a, tab_b):
+        claims = decoded(pair["accessToken"])
+        assert (claims["sub"], claims["sid"]) == (uid, first.session_id)
+    with services.store.read() as conn:
+        used = dict(conn.execute(select(refresh_tokens.c.token_hash, refresh_tokens.c.used_at)).all())
+    # The presented token keeps the time it was first spent: the interval does not slide.
+    assert used == {digest(first.refresh_token): NOW_MS + 1000, digest(elsewhere.refresh_token): None,
+                    digest(tab_a["refreshToken"]): None, digest(tab_b["refreshToken"]): None}
+    row = session_row(services, first.session_id)
+    assert (row.revoked_at, row.last_accessed_at) == (None, NOW_MS + 10_999)
+    # Each tab's new token works in turn; the first token's interval is over now.
+    clock(services).advance(0.001)
+    for pair in (tab_a, tab_b):
+        assert decoded(sessions.rotate(services, pair["refreshToken"])["accessToken"])["sid"] == first.session_id
+    assert code_of(sessions.rotate, services, first.refresh_token) == (errors.INVALID_REFRESH_TOKEN, None)
+    assert session_row(services, elsewhere.session_id).revoke_reason == "refresh-token-reuse"
+
+
+def test_within_the_interval_a_revoked_or_suspended_session_still_fails(services: Services) -> None:
+    uid = new_user(services)
+    first = start(services, uid)
+    sessions.rotate(services, first.refresh_token)
+    with services.store.write() as conn:
+        sessions.revoke(conn, first.session_id, NOW_MS, "sign-out")
+    assert code_of(sessions.rotate, services, first.refresh_token) == (errors.INVALID_REFRESH_TOKEN, None)
+    second = start(services, uid)
+    sessions.rotate(services, second.refresh_token)
+    with services.store.write() as conn:
+        conn.execute(update(users_t).where(users_t.c.id == uid).values(banned=True))
+    assert code_of(sessions.rotate, services, second.refresh_token) == (errors.INVALID_REFRESH_TOKEN, None)
+    assert session_row(services, second.session_id).revoke_reason == "suspended"
+
+
+def test_reuse_interval_zero_makes_any_second_presentation_reuse(tmp_path: Path, spec: Spec) -> None:
+    s = build_services(make_settings(tmp_path / "zero.db", refresh_reuse_interval=0.0), FakeClock(NOW), spec=spec)
+    try:
+        uid = new_user(s)
+        first = start(s, uid)
+        sessions.rotate(s, first.refresh_token)
+        assert code_of(sessions.rotate, s, first.refresh_token) == (errors.INVALID_REFRESH_TOKEN, None)
+        assert session_row(s, first.session_id).revoke_reason == "refresh-token-reuse"
+    finally:
+        s.store.close()
 
 
 def test_unknown_token_and_revoked_session(services: Services) -> None:
@@ -197,7 +266,8 @@ def test_switch_organization_rotates_within_the_session(services: Services) -> N
     # Only this session's unspent token is spent now; a spent one keeps its time, others are untouched.
     assert used == {digest(first.refresh_token): NOW_MS + 1000, digest(new.refresh_token): NOW_MS + 5000,
                     digest(elsewhere.refresh_token): None, digest(pair["refreshToken"]): None}
-    # The old refresh token is now a reused one.
+    # The old refresh token is a reused one once the reuse interval is over.
+    clock(services).advance(10)
     assert code_of(sessions.rotate, services, new.refresh_token) == (errors.INVALID_REFRESH_TOKEN, None)
 
 
@@ -336,3 +406,15 @@ def test_a_suspended_user_gets_no_new_tokens(services: Services) -> None:
     row = session_row(services, new.session_id)
     assert (row.revoked_at, row.revoke_reason) == (NOW_MS + 1000, "suspended")
     assert session_row(services, other.session_id).revoked_at is None  # only the session asked for
+
+
+@pytest.mark.parametrize(("value", "seconds"), [("", 10.0), ("0", 0.0), ("0.0", 0.0), ("2.5", 2.5), (" 30 ", 30.0)])
+def test_reuse_interval_setting(value: str, seconds: float) -> None:
+    env = {"SANDBOX_REFRESH_REUSE_INTERVAL": value}
+    assert Settings.from_env(env, db_path="x.db").refresh_reuse_interval == seconds
+
+
+@pytest.mark.parametrize("value", ["-1", "soon", "nan"])
+def test_a_bad_reuse_interval_stops_the_start(value: str) -> None:
+    with pytest.raises(SettingsError, match="SANDBOX_REFRESH_REUSE_INTERVAL"):
+        Settings.from_env({"SANDBOX_REFRESH_REUSE_INTERVAL": value}, db_path="x.db")
