@@ -15,7 +15,8 @@ page. So each conversion is kept, in memory for the `mkdocs serve` process and o
 - the hook files' contents, the Python version and the versions of MkDocs, Material,
   pymdown-extensions, Markdown, Pygments and the i18n plugin;
 - for a page that includes files (`--8<--` snippets), the content of each file it included: the
-  snippets extension's file reader is wrapped to note them, and an entry whose files changed misses.
+  snippets extension's file reader is wrapped to note them, and an entry whose files changed misses
+  (a page that includes a URL is not kept).
 
 On a hit MkDocs converts an empty page and the stored result is put back: the HTML, the table of
 contents, the title found in the page, its anchors and its links to other pages' anchors (which
@@ -104,7 +105,21 @@ def _recording(read_lines):
     return read_and_note
 
 
+def _not_kept(download):
+    @functools.wraps(download)
+    def download_and_note(self, url):
+        if _included is not None:
+            _included.append((url, ""))  # no digest to check later: the conversion is not kept
+        return download(self, url)
+
+    for name in ("cache_clear", "cache_info"):  # download is an lru_cache, cleared by the extension
+        if hasattr(download, name):
+            setattr(download_and_note, name, getattr(download, name))
+    return download_and_note
+
+
 snippets.SnippetPreprocessor.read_lines = _recording(snippets.SnippetPreprocessor.read_lines)
+snippets.SnippetPreprocessor.download = _not_kept(snippets.SnippetPreprocessor.download)
 
 
 def _includes_unchanged(entry: _Rendered) -> bool:
