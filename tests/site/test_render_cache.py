@@ -9,6 +9,8 @@ hook's debug line (`mkdocs build -v`), never from timings.
 from __future__ import annotations
 
 import gzip
+import importlib.util
+import inspect
 import os
 import pickle
 import re
@@ -173,3 +175,45 @@ def test_damaged_cache_entries_are_converted_again(project: Project) -> None:
     files, cached, converted = project.build()  # the damaged entries were written again
     assert (cached, converted) == (PAGES, 0)
     assert _differing(good, files) == []
+
+
+def _hook(name: str):
+    spec = importlib.util.spec_from_file_location(f"test_cache_{name}", ROOT / "hooks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_snippets_read_every_file_through_the_wrapped_reader() -> None:
+    # Pin: the key learns a page's included files from SnippetPreprocessor.read_lines. If a new
+    # pymdown-extensions opened files elsewhere, an edited snippet could leave a page stale.
+    from pymdownx import snippets
+
+    source = inspect.getsource(snippets)
+    assert len(re.findall(r"(?<![\w.])open\(", source)) == 1  # urllib's urlopen aside: not kept
+    assert "open(" in inspect.getsource(snippets.SnippetPreprocessor.read_lines)
+    assert "self.read_lines(" in inspect.getsource(snippets.SnippetPreprocessor.parse_snippets)
+
+
+def test_extension_settings_are_keyed_without_object_addresses() -> None:
+    render_cache = _hook("render_cache")
+    from pymdownx.slugs import slugify
+
+    settings = {"toc": {"slugify": slugify(case="lower"), "permalink": True}, "x": [object, len]}
+    text = render_cache.stable(settings)
+    assert "0x" not in text
+    assert text == render_cache.stable({"x": [object, len], "toc": {"permalink": True, "slugify": slugify(case="lower")}})
+    assert text != render_cache.stable({**settings, "toc": {"slugify": slugify(case="upper"), "permalink": True}})
+
+
+def test_the_key_holds_the_config_and_what_it_inherits(tmp_path: Path) -> None:
+    render_cache = _hook("render_cache")
+    (tmp_path / "site").mkdir()
+    (tmp_path / "base.yml").write_text("site_name: base\n", encoding="utf-8")
+    (tmp_path / "site" / "mkdocs.yml").write_text("INHERIT: ../base.yml\nsite_name: x\n", encoding="utf-8")
+    assert render_cache.config_files(str(tmp_path / "site" / "mkdocs.yml")) == [
+        str(tmp_path / "site" / "mkdocs.yml"),
+        str(tmp_path / "base.yml"),
+    ]
+    (tmp_path / "other.yml").write_text(f"INHERIT: '{tmp_path / 'other.yml'}'\n", encoding="utf-8")
+    assert render_cache.config_files(str(tmp_path / "other.yml")) == [str(tmp_path / "other.yml")]
