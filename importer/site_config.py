@@ -31,7 +31,6 @@ _PROJECT_ONLY = ("nav_translations", "site_name", "site_description", "nav")
 PROJECT_ONLY_HOOKS = {
     "hooks/publish_spec.py": "publishes this project's spec at /openapi.yaml; an imported site documents its own pages",
     "hooks/incremental_serve.py": "`make serve --dirty` fingerprints of this project's spec, macros and docs/",
-    "hooks/render_cache.py": "a `mkdocs serve` conversion cache keyed on this project's config file, not the import's",
 }
 
 

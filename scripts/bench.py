@@ -1,7 +1,8 @@
 """`make bench`: build time, page weight and console size, printed as a table.
 
 - Build and reload times (scripts/bench_build.py says exactly what each row measures): the full
-  build against plain Material builds of the same pages in both languages, the `make serve` reload
+  build (with the previous build's caches, and cold) against plain Material builds of the same pages
+  in both languages, the `make serve` reload
   after a page edit and after a spec edit, and the build at 10x the pages.
 - Page weight: for a few pages, the HTML plus every script and stylesheet it loads at start, raw
   and gzipped.

@@ -110,7 +110,7 @@ def test_images_files_and_page_links_resolve(site):
     assert (site.dir / "en" / "media" / "diagram-1.png").is_file()
 
 
-def test_the_site_carries_the_projects_hooks_except_its_own_content_and_serve_caches(site):
+def test_the_site_carries_the_projects_hooks_except_its_own_content_and_serve_fingerprints(site):
     from mkdocs.utils import yaml_load
 
     from importer.site_config import PROJECT, PROJECT_ONLY_HOOKS

@@ -152,18 +152,50 @@ def test_mkdocs_dirty_skips_a_page_only_while_its_html_is_newer(tmp_path: Path) 
 
 def test_template_cache_recompiles_an_edited_template(tmp_path: Path) -> None:
     (tmp_path / "page.html").write_text("one {{ x }}", encoding="utf-8")
-    cache = template_cache.InMemoryBytecodeCache()
+    disk = tmp_path / "cache"
+    cache = template_cache.TemplateCache(disk)
 
-    def render() -> str:
+    def render(cache: template_cache.TemplateCache) -> str:
         # A new environment per build, as MkDocs makes them; only the cache is shared.
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)), bytecode_cache=cache)
         return env.get_template("page.html").render(x=1)
 
-    assert render() == "one 1"
-    assert len(cache._store) == 1
-    assert render() == "one 1"
+    assert render(cache) == "one 1"
+    assert len(cache._memory) == 1
+    assert len(list(disk.rglob("*.cache"))) == 1  # the next process finds it
+    assert render(cache) == "one 1"
     (tmp_path / "page.html").write_text("two {{ x }}", encoding="utf-8")
-    assert render() == "two 1"
+    assert render(cache) == "two 1"
+    assert render(template_cache.TemplateCache(disk)) == "two 1"  # a new process, from the disk
+    (tmp_path / "page.html").write_text("three {{ x }}", encoding="utf-8")
+    assert render(template_cache.TemplateCache(disk)) == "three 1"  # the disk entry is checked too
+    for entry in disk.rglob("*.cache"):
+        entry.write_bytes(entry.read_bytes()[:40])  # damaged: compiled again
+    assert render(template_cache.TemplateCache(disk)) == "three 1"
+
+
+def test_page_templates_are_compiled_once_per_source(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(template_cache, "CACHE", tmp_path)
+    monkeypatch.setattr(template_cache, "_compiled", {})
+
+    def environment() -> jinja2.Environment:
+        env = jinja2.Environment()
+        template_cache.cache_page_templates(env)
+        return env
+
+    env = environment()
+    assert env.from_string("a {{ x }}").render(x=1) == "a 1"
+    assert env.compile("a {{ x }}") is env.compile("a {{ x }}")
+    assert env.from_string("b {{ x }}").render(x=1) == "b 1"
+    assert len(list(tmp_path.rglob("*.code"))) == 2
+    template_cache._compiled.clear()  # a new process: from the disk, or compiled again if damaged
+    for entry in tmp_path.rglob("*.code"):
+        entry.write_bytes(b"\0damaged")
+    assert environment().from_string("a {{ x }}").render(x=2) == "a 2"
+    template_cache._compiled.clear()
+    assert environment().from_string("a {{ x }}").render(x=3) == "a 3"
+    with pytest.raises(jinja2.TemplateSyntaxError):
+        environment().from_string("{{ unclosed")
 
 
 # The gzip header carries a timestamp.
