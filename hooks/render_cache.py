@@ -22,9 +22,12 @@ On a hit MkDocs converts an empty page and the stored result is put back: the HT
 contents, the title found in the page, its anchors and its links to other pages' anchors (which
 MkDocs checks after the build). A conversion that logged a warning (a broken link) is not kept, so
 it warns again on the next build. Entries are written atomically (a temporary file, then a rename);
-one that cannot be read is a miss. `make clean` (or deleting `.cache/`) empties the cache.
+one that cannot be read is a miss. A hit touches its entry, and after each build (language) the
+least recently used entries beyond a few builds' worth are deleted, so a long writing session does
+not grow the cache without bound. `make clean` (or deleting `.cache/`) empties it.
 """
 
+import contextlib
 import functools
 import hashlib
 import importlib.metadata
@@ -44,6 +47,8 @@ PROJECT = Path(__file__).resolve().parent.parent
 CACHE = PROJECT / ".cache" / "render"
 # Bump when what an entry holds, or how a key is made, changes: old entries then miss.
 FORMAT = "render-cache-1"
+# Entries kept per page of a build: the current ones, the other language's, and a few edits back.
+KEEP_PER_PAGE = 8
 PACKAGES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "pygments", "mkdocs-static-i18n")
 
 
@@ -207,11 +212,13 @@ def _entry_path(key: str) -> Path:
 
 
 def _load(key: str) -> _Rendered | None:
+    path = _entry_path(key)
     try:
-        with _entry_path(key).open("rb") as f:
+        with path.open("rb") as f:
             fields = pickle.load(f)
         if fields[0] != FORMAT or fields[1] != key:
             return None
+        os.utime(path)  # used now: pruning goes by last use
         return _Rendered(*fields[1:])
     except FileNotFoundError:
         return None
@@ -234,6 +241,25 @@ def _save(entry: _Rendered) -> None:
             raise
     except OSError:
         pass  # a read-only checkout: the build still works, only slower next time
+
+
+def prune(directory: Path, keep: int) -> int:
+    """Delete all but the `keep` most recently used entries; how many were deleted."""
+    try:
+        entries = [(entry.stat().st_mtime, entry) for entry in directory.glob("*.pickle")]
+    except OSError:
+        return 0
+    if len(entries) <= keep:
+        return 0
+    entries.sort(key=lambda pair: pair[0], reverse=True)
+    deleted = 0
+    for _, entry in entries[keep:]:
+        try:
+            entry.unlink()
+            deleted += 1
+        except OSError:
+            pass  # gone already (another build pruned it) or read-only
+    return deleted
 
 
 # ---- the events ----------------------------------------------------------------------------------
@@ -269,6 +295,7 @@ def on_pre_build(config, **kwargs):
 def on_post_build(config, **kwargs):
     # Before static-i18n's post_build (-100) runs the other languages' builds.
     log.debug("render cache: %(cached)d pages from the cache, %(converted)d converted", _counts)
+    prune(CACHE, KEEP_PER_PAGE * (_counts["cached"] + _counts["converted"]) + 100)
 
 
 def on_build_error(error, **kwargs):
@@ -286,6 +313,9 @@ def _lookup(src: str, key: str) -> _Rendered | None:
     entry = _store.get(src)
     if entry is None or entry.key != key:
         entry = _load(key)
+    else:
+        with contextlib.suppress(OSError):  # used now, from memory: pruning must not take it
+            os.utime(_entry_path(key))
     if entry is None or not _includes_unchanged(entry):
         return None
     _store[src] = entry

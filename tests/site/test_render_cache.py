@@ -217,3 +217,15 @@ def test_the_key_holds_the_config_and_what_it_inherits(tmp_path: Path) -> None:
     ]
     (tmp_path / "other.yml").write_text(f"INHERIT: '{tmp_path / 'other.yml'}'\n", encoding="utf-8")
     assert render_cache.config_files(str(tmp_path / "other.yml")) == [str(tmp_path / "other.yml")]
+
+
+def test_old_entries_are_pruned_least_recently_used_first(tmp_path: Path) -> None:
+    render_cache = _hook("render_cache")
+    for n in range(10):
+        entry = tmp_path / f"{n}.pickle"
+        entry.write_bytes(b"x")
+        os.utime(entry, (1000 + n, 1000 + n))  # entry 9 was used last
+    (tmp_path / "notes.txt").write_text("not an entry", encoding="utf-8")
+    assert render_cache.prune(tmp_path, keep=4) == 6
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["6.pickle", "7.pickle", "8.pickle", "9.pickle", "notes.txt"]
+    assert render_cache.prune(tmp_path, keep=4) == 0
