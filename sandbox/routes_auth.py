@@ -288,9 +288,10 @@ def send_email_verification(call: Call) -> Reply:
         # No access token (bkend): the sign-in address of an account is verified for that account;
         # any other address only proves its owner reads it.
         user = users.by_email(conn, email)
-        if user is not None and address_verified(conn, user, email):
-            raise ApiError(errors.ALREADY_VERIFIED)
-        issue_verification(conn, call, user.id if user is not None else None, email, callback)
+        # Verified already: the same answer and no mail, so the answer tells no one who has an
+        # account (x-decisions verification-mail-enumeration).
+        if user is None or not address_verified(conn, user, email):
+            issue_verification(conn, call, user.id if user is not None else None, email, callback)
     return ok({"message": "Verification email sent", "email": email})
 
 
@@ -334,9 +335,8 @@ def resend_email_verification(call: Call) -> Reply:
     with s.store.write() as conn:
         pending = onetime.latest(conn, purpose=onetime.EMAIL_VERIFY, email=email)
         user = users.by_id(conn, pending.user_id) if pending is not None and pending.user_id else None
-        if user is not None and address_verified(conn, user, email):
-            raise ApiError(errors.ALREADY_VERIFIED)
-        if pending is not None:
+        verified = user is not None and address_verified(conn, user, email)
+        if pending is not None and not verified:  # otherwise the same answer, no mail (as above)
             issue_verification(conn, call, user.id if user is not None else None, email,
                                call.field("callbackUrl") or pending.callback_url)
     return ok({"message": "Verification email sent", "email": email})
