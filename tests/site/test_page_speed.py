@@ -226,8 +226,14 @@ def test_deferred_layout_shifts_nothing(phone, site_url: str, path: str) -> None
 
 @pytest.mark.browser
 @pytest.mark.parametrize("anchor", ["response", "errors", "password-policy"])
-def test_anchor_deep_in_the_page_lands_on_its_heading(phone, site_url: str, anchor: str) -> None:
-    _open(phone, f"{site_url}{ENDPOINT}#{anchor}")
+@pytest.mark.parametrize("how", ["link from another page", "link in the page"])
+def test_anchor_deep_in_the_page_lands_on_its_heading(phone, site_url: str, anchor: str, how: str) -> None:
+    if how == "link from another page":
+        _open(phone, f"{site_url}{ENDPOINT}#{anchor}")
+    else:
+        _open(phone, site_url + ENDPOINT)
+        phone.evaluate("(anchor) => { location.hash = anchor }", anchor)
+        phone.evaluate(FRAMES)
     heading = phone.locator(f"#{anchor}")
     # Where the heading belongs: Material's scroll margin under the header.
     margin = phone.evaluate("(id) => parseFloat(getComputedStyle(document.getElementById(id)).scrollMarginTop)", anchor)
