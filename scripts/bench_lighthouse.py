@@ -177,9 +177,15 @@ def _cells(r: Result) -> str:
     )
 
 
+def _load() -> str:
+    """The machine's 1-minute load average: TBT on a shared machine is only as good as this."""
+    return f"{os.getloadavg()[0]:.1f}"
+
+
 def table(site: Path, plain_site: Path) -> tuple[str, bool]:
     """The side-by-side table and whether every page met its budgets."""
     header = "perf  FCP   LCP    CLS    TBT   bytes"
+    load_before = _load()
     lines = [
         f"Lighthouse {lighthouse_version()} mobile, median of {RUNS} run(s), chromium {CHROME}, {os.cpu_count()} cores",
         f"{'page':<24} | {'this site: ' + header:<48} | {'plain Material: ' + header:<52} | a11y bp seo | budget",
@@ -201,6 +207,7 @@ def table(site: Path, plain_site: Path) -> tuple[str, bool]:
                 + ("ok" if not broken else "FAIL: " + "; ".join(broken))
             )
             lines.extend(f"{'':<24}   console: {error}" for error in ours.console_errors)
+    lines.append(f"load average (1 min) before/after: {load_before} / {_load()} on {os.cpu_count()} cores")
     return "\n".join(lines), ok
 
 
