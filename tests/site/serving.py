@@ -32,11 +32,33 @@ class Served:
 
 
 def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
+    """Whether a process of the group still runs (a zombie has closed its sockets: it does not count)."""
+    proc_dir = Path("/proc")
+    if not proc_dir.is_dir():  # not Linux: the group exists while any member, zombie or not, does
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+    for stat in proc_dir.glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            # "pid (comm) state ppid pgrp ...": comm may hold spaces, so split after its ")".
+            state, _, pgrp = stat.read_text().rsplit(")", 1)[1].split()[:3]
+            if int(pgrp) == pgid and state != "Z":
+                return True
+    return False
+
+
+def _wait_for_group(pgid: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while _group_alive(pgid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+def _default_sigint() -> None:
+    # A test run started in the background (`cmd &` without job control) inherits SIGINT ignored, and
+    # so would mkdocs: Ctrl-C could then never stop it. The script gets the terminal's default back.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -47,11 +69,10 @@ def stop(proc: subprocess.Popen) -> None:
         os.killpg(pgid, signal.SIGINT)  # what Ctrl-C in the terminal sends
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=STOP_TIMEOUT)
-    deadline = time.monotonic() + STOP_TIMEOUT
-    while _group_alive(pgid) and time.monotonic() < deadline:
-        time.sleep(0.1)  # children of the script still shutting down
+    _wait_for_group(pgid, STOP_TIMEOUT)  # children of the script still shutting down
     if _group_alive(pgid):
         os.killpg(pgid, signal.SIGKILL)
+        _wait_for_group(pgid, STOP_TIMEOUT)  # a killed process closes its ports only once it is gone
     proc.wait()
 
 
@@ -78,6 +99,7 @@ def make_serve(tmp_path: Path) -> Iterator[Served]:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=_default_sigint,
         )
         try:
             wait_for_port(sandbox_port, timeout=60, proc=proc)
